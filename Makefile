@@ -1,0 +1,46 @@
+# Build, render and test targets. `make test` is what CI runs (through .ci/run).
+GO        ?= go
+BIN       := bin
+PKGS      := ./...
+GOTESTFLAGS ?= -count=1 -timeout 25m
+
+.PHONY: all build render test check fmt-check vet tidy-check unit fuzz-smoke deps clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/ipfailover-render ./cmd/render
+	$(GO) build -o $(BIN)/ipfailover-node ./cmd/node
+
+## render: print the manifests of the documentation's example (the main job).
+render:
+	@$(GO) run ./cmd/render examples/docs-example
+
+## test: every gate and every test. Privileged tests need root (CI runs as root).
+test: deps check
+	$(GO) test $(GOTESTFLAGS) $(PKGS)
+
+## check: formatting, vet and a tidy module.
+check: fmt-check vet tidy-check
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+tidy-check:
+	$(GO) mod tidy -diff
+
+## fuzz-smoke: a short run of every fuzz target (each FUZZTIME long).
+FUZZTIME ?= 10s
+fuzz-smoke:
+	hack/fuzz-all.sh $(FUZZTIME)
+
+## deps: install the system tools the tests drive (root only; no-op when present).
+deps:
+	@hack/ensure-deps.sh
+
+clean:
+	rm -rf $(BIN)

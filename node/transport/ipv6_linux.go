@@ -1,0 +1,128 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"slices"
+	"time"
+
+	"golang.org/x/net/ipv6"
+)
+
+// checksumOffset is where the checksum sits in a VRRP message; with
+// IPV6_CHECKSUM the kernel fills it on send and drops bad ones on receive
+// (RFC 3542 §3.1), pseudo-header included (RFC 9568 §5.2.8).
+const checksumOffset = 6
+
+type v6Conn struct {
+	pc     *ipv6.PacketConn
+	raw    net.PacketConn
+	ifi    *net.Interface
+	source netip.Addr
+	local  []netip.Addr
+}
+
+// ListenIPv6 opens the IPv6 VRRP socket on ifi. source must be the
+// interface's link-local address, which the kernel also picks for the
+// link-scope group; local lists addresses whose packets are ignored.
+func ListenIPv6(ifi *net.Interface, source netip.Addr, local []netip.Addr, join bool) (Conn, error) {
+	if !source.Is6() || !source.IsLinkLocalUnicast() {
+		return nil, fmt.Errorf("IPv6 VRRP on %s: source %v is not a link-local address (RFC 9568 §5.1.2.1)", ifi.Name, source)
+	}
+	lc := net.ListenConfig{Control: control(ifi.Name, false)}
+	raw, err := lc.ListenPacket(context.Background(), "ip6:112", "::")
+	if err != nil {
+		return nil, fmt.Errorf("opening IPv6 VRRP socket on %s: %w", ifi.Name, err)
+	}
+	pc := ipv6.NewPacketConn(raw)
+	c := &v6Conn{pc: pc, raw: raw, ifi: ifi, source: source.WithZone(""), local: slices.Clone(local)}
+	if err := c.setup(join); err != nil {
+		raw.Close()
+		return nil, fmt.Errorf("configuring IPv6 VRRP socket on %s: %w", ifi.Name, err)
+	}
+	return c, nil
+}
+
+func (c *v6Conn) setup(join bool) error {
+	steps := []struct {
+		what string
+		do   func() error
+	}{
+		{"multicast interface", func() error { return c.pc.SetMulticastInterface(c.ifi) }},
+		{"multicast hop limit 255", func() error { return c.pc.SetMulticastHopLimit(255) }},
+		{"hop limit 255", func() error { return c.pc.SetHopLimit(255) }},
+		{"multicast loopback off", func() error { return c.pc.SetMulticastLoopback(false) }},
+		{"traffic class", func() error { return c.pc.SetTrafficClass(tosCS6) }},
+		{"checksum offload", func() error { return c.pc.SetChecksum(true, checksumOffset) }},
+		{"control messages", func() error {
+			return c.pc.SetControlMessage(ipv6.FlagHopLimit|ipv6.FlagDst|ipv6.FlagInterface|ipv6.FlagSrc, true)
+		}},
+	}
+	if join {
+		steps = append(steps, struct {
+			what string
+			do   func() error
+		}{"joining ff02::12", func() error { return c.pc.JoinGroup(c.ifi, &net.IPAddr{IP: GroupV6.AsSlice()}) }})
+	}
+	for _, s := range steps {
+		if err := s.do(); err != nil {
+			return fmt.Errorf("%s: %w", s.what, err)
+		}
+	}
+	return nil
+}
+
+func (c *v6Conn) Source() netip.Addr { return c.source }
+
+func (c *v6Conn) Send(payload []byte, dst netip.Addr) error {
+	cm := &ipv6.ControlMessage{Src: c.source.AsSlice(), IfIndex: c.ifi.Index, HopLimit: 255}
+	to := &net.IPAddr{IP: dst.AsSlice()}
+	if dst.IsLinkLocalMulticast() || dst.IsLinkLocalUnicast() {
+		to.Zone = c.ifi.Name
+	}
+	if _, err := c.pc.WriteTo(payload, cm, to); err != nil {
+		return fmt.Errorf("sending VRRP to %s on %s: %w", dst, c.ifi.Name, err)
+	}
+	return nil
+}
+
+func (c *v6Conn) Receive(ctx context.Context) (Packet, error) {
+	buf := make([]byte, 1500)
+	if err := c.pc.SetReadDeadline(time.Time{}); err != nil {
+		return Packet{}, fmt.Errorf("receiving VRRP on %s: %w", c.ifi.Name, err)
+	}
+	stop := context.AfterFunc(ctx, func() { c.pc.SetReadDeadline(time.Unix(1, 0)) })
+	defer stop()
+	for {
+		n, cm, src, err := c.pc.ReadFrom(buf)
+		if err != nil {
+			if ctx.Err() != nil {
+				return Packet{}, ctx.Err()
+			}
+			return Packet{}, fmt.Errorf("receiving VRRP on %s: %w", c.ifi.Name, err)
+		}
+		if cm == nil {
+			continue
+		}
+		from, ok := netip.AddrFromSlice(src.(*net.IPAddr).IP)
+		if !ok {
+			continue
+		}
+		if cm.IfIndex != c.ifi.Index || slices.Contains(c.local, from) {
+			continue
+		}
+		to, _ := netip.AddrFromSlice(cm.Dst)
+		return Packet{Payload: slices.Clone(buf[:n]), Src: from, Dst: to, TTL: cm.HopLimit, IfIndex: cm.IfIndex}, nil
+	}
+}
+
+func (c *v6Conn) Close() error {
+	err := c.raw.Close()
+	if errors.Is(err, net.ErrClosed) {
+		return nil
+	}
+	return err
+}

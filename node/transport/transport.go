@@ -1,0 +1,43 @@
+package transport
+
+import (
+	"context"
+	"net/netip"
+)
+
+// Protocol is the IP protocol number of VRRP (RFC 9568 §5.1.1.4).
+const Protocol = 112
+
+// Multicast destinations of VRRP adverts (RFC 9568 §5.1.1.2, §5.1.2.2).
+var (
+	GroupV4 = netip.MustParseAddr("224.0.0.18")
+	GroupV6 = netip.MustParseAddr("ff02::12")
+)
+
+// Packet is one received VRRP message with the IP header facts that
+// validation needs.
+type Packet struct {
+	// Payload is the VRRP message, without the IP header.
+	Payload []byte
+	// Src and Dst are the IP source and destination.
+	Src, Dst netip.Addr
+	// TTL is the IPv4 TTL or the IPv6 hop limit the packet arrived with.
+	TTL int
+	// IfIndex is the interface the packet arrived on.
+	IfIndex int
+}
+
+// Conn sends and receives VRRP payloads for one address family on one interface.
+type Conn interface {
+	// Receive blocks until a packet arrives, the context ends or the Conn is
+	// closed. Packets from the node's own addresses are never returned.
+	Receive(ctx context.Context) (Packet, error)
+	// Send transmits payload to dst (the multicast group or a unicast peer)
+	// from Source.
+	Send(payload []byte, dst netip.Addr) error
+	// Source is the address adverts leave from: the interface's primary
+	// IPv4 address, or its IPv6 link-local address.
+	Source() netip.Addr
+	// Close releases the socket; a blocked Receive returns.
+	Close() error
+}
