@@ -1,0 +1,99 @@
+//go:build linux
+
+package netif
+
+import (
+	"fmt"
+	"net/netip"
+)
+
+// PrimaryIPv4 returns the interface's primary IPv4 address with its prefix:
+// the first global, non-secondary IPv4 address that is not one of our VIPs.
+// It is the source of VRRP adverts (RFC 5798 §5.1.1.1) and the "node IP" of
+// the OpenShift contract.
+//
+// Equivalent to: `ip -4 addr show dev $link scope global primary`
+func (m *Manager) PrimaryIPv4(link Link) (netip.Prefix, error) {
+	addrs, err := m.addrs(link)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	p, ok := primaryIPv4(addrs, m.proto)
+	if !ok {
+		return netip.Prefix{}, fmt.Errorf("interface %q: %w", link.Name, ErrNoPrimaryIPv4)
+	}
+	return p, nil
+}
+
+// primaryIPv4 picks the primary address from a dump, in kernel order.
+func primaryIPv4(addrs []addrMsg, proto uint8) (netip.Prefix, bool) {
+	for _, a := range addrs {
+		if a.Family != familyV4 || a.Scope != 0 || a.Flags&flagSecondary != 0 || isOwned(a, proto) {
+			continue
+		}
+		return a.Prefix(), true
+	}
+	return netip.Prefix{}, false
+}
+
+// LinkLocalIPv6 returns the interface's IPv6 link-local address, with the
+// interface name as zone, once it can be used as a source. While DAD runs it
+// returns the address and an error wrapping ErrTentative (retry later); if
+// DAD failed, ErrDADFailed; if there is none, ErrNoLinkLocal.
+//
+// Equivalent to: `ip -6 addr show dev $link scope link`
+func (m *Manager) LinkLocalIPv6(link Link) (netip.Addr, error) {
+	addrs, err := m.addrs(link)
+	if err != nil {
+		return netip.Addr{}, err
+	}
+	ll, state := linkLocal(addrs)
+	if ll.IsValid() {
+		ll = ll.WithZone(link.Name)
+	}
+	switch state {
+	case llUsable:
+		return ll, nil
+	case llTentative:
+		return ll, fmt.Errorf("interface %q, %s: %w", link.Name, ll, ErrTentative)
+	case llDADFailed:
+		return ll, fmt.Errorf("interface %q, %s: %w", link.Name, ll, ErrDADFailed)
+	default:
+		return netip.Addr{}, fmt.Errorf("interface %q: %w", link.Name, ErrNoLinkLocal)
+	}
+}
+
+// llState is the usability of a link-local address.
+type llState int
+
+const (
+	llNone llState = iota
+	llDADFailed
+	llTentative
+	llUsable
+)
+
+// linkLocal picks the best link-local address from a dump: a usable one if
+// any (optimistic addresses are usable, RFC 4429 §3.1), else a tentative
+// one, else a dadfailed one.
+func linkLocal(addrs []addrMsg) (netip.Addr, llState) {
+	var best netip.Addr
+	bestState := llNone
+	for _, a := range addrs {
+		ip := a.IP()
+		if a.Family != familyV6 || !ip.IsLinkLocalUnicast() {
+			continue
+		}
+		s := llUsable
+		switch {
+		case a.Flags&flagDADFailed != 0:
+			s = llDADFailed
+		case a.Flags&flagTentative != 0 && a.Flags&flagOptimistic == 0:
+			s = llTentative
+		}
+		if s > bestState {
+			best, bestState = ip, s
+		}
+	}
+	return best, bestState
+}
