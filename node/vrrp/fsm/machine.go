@@ -32,7 +32,7 @@ type Machine struct {
 	// interval, or the master's as learned by a VRRPv3 Backup.
 	masterAdverInterval time.Duration
 
-	lastGen uint64              // last generation handed out
+	lastGen uint64             // last generation handed out
 	running [timerKinds]uint64 // generation of the running timer per kind, 0 if none
 
 	hold hold

@@ -202,7 +202,11 @@ func rows() []row {
 		{name: "Fault/CheckResult ok owner", cfg: owner, setup: toFault, event: ev(fsm.CheckResult{OK: true}), state: fsm.Master,
 			want: becomeMaster(fsm.Fault, fsm.ReasonCheckRecovered, 255)},
 		{name: "Fault/CheckResult ok after learning resets interval",
-			setup: func(r *rig) { toBackup(r); r.do(advert(higher, 150, 3*time.Second)(r)); r.do(fsm.CheckResult{OK: false}) },
+			setup: func(r *rig) {
+				toBackup(r)
+				r.do(advert(higher, 150, 3*time.Second)(r))
+				r.do(fsm.CheckResult{OK: false})
+			},
 			event: ev(fsm.CheckResult{OK: true}), state: fsm.Backup, want: []fsm.Action{
 				fsm.StartTimer{Timer: fsm.MasterDownTimer, After: masterDown100},
 				fsm.StateChanged{From: fsm.Fault, To: fsm.Backup, Reason: fsm.ReasonCheckRecovered},
