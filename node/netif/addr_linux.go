@@ -25,17 +25,6 @@ func (m *Manager) PrimaryIPv4(link Link) (netip.Prefix, error) {
 	return p, nil
 }
 
-// primaryIPv4 picks the primary address from a dump, in kernel order.
-func primaryIPv4(addrs []addrMsg, proto uint8) (netip.Prefix, bool) {
-	for _, a := range addrs {
-		if a.Family != familyV4 || a.Scope != 0 || a.Flags&flagSecondary != 0 || isOwned(a, proto) {
-			continue
-		}
-		return a.Prefix(), true
-	}
-	return netip.Prefix{}, false
-}
-
 // LinkLocalIPv6 returns the interface's IPv6 link-local address, with the
 // interface name as zone, once it can be used as a source. While DAD runs it
 // returns the address and an error wrapping ErrTentative (retry later); if
@@ -61,39 +50,4 @@ func (m *Manager) LinkLocalIPv6(link Link) (netip.Addr, error) {
 	default:
 		return netip.Addr{}, fmt.Errorf("interface %q: %w", link.Name, ErrNoLinkLocal)
 	}
-}
-
-// llState is the usability of a link-local address.
-type llState int
-
-const (
-	llNone llState = iota
-	llDADFailed
-	llTentative
-	llUsable
-)
-
-// linkLocal picks the best link-local address from a dump: a usable one if
-// any (optimistic addresses are usable, RFC 4429 §3.1), else a tentative
-// one, else a dadfailed one.
-func linkLocal(addrs []addrMsg) (netip.Addr, llState) {
-	var best netip.Addr
-	bestState := llNone
-	for _, a := range addrs {
-		ip := a.IP()
-		if a.Family != familyV6 || !ip.IsLinkLocalUnicast() {
-			continue
-		}
-		s := llUsable
-		switch {
-		case a.Flags&flagDADFailed != 0:
-			s = llDADFailed
-		case a.Flags&flagTentative != 0 && a.Flags&flagOptimistic == 0:
-			s = llTentative
-		}
-		if s > bestState {
-			best, bestState = ip, s
-		}
-	}
-	return best, bestState
 }
