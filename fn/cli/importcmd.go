@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+
+	kfn "github.com/kptdev/krm-functions-sdk/go/fn"
+
+	"github.com/failoverkit/ipfailover/fn"
+)
+
+// runImport prints the IPFailovers equivalent to the hand-written
+// Deployments and DeploymentConfigs in the files, each headed by a comment
+// naming its source. On error stdout stays empty.
+func runImport(env Env, args []string) int {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	var namespace string
+	fs.StringVar(&namespace, "n", "", "namespace of the IPFailovers (default: the workload's, else default)")
+	fs.StringVar(&namespace, "namespace", "", "same as -n")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: ipfailover-render import [-n NAMESPACE] FILE|DIR...\n\nPass the ConfigMaps that hold the check and notify scripts too.\n\n")
+		fs.PrintDefaults()
+	}
+	paths, err := parseInterspersed(fs, args)
+	if err == flag.ErrHelp {
+		return ExitOK
+	}
+	if err != nil {
+		return ExitUsage
+	}
+	if len(paths) == 0 {
+		fs.Usage()
+		return ExitUsage
+	}
+	objs, err := readObjects(paths)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "ipfailover-render import: %v\n", err)
+		return ExitError
+	}
+	imported, results := fn.Import(objs, namespace)
+	// Check what would be rendered too: the spec must be valid as printed.
+	var printed []*kfn.KubeObject
+	for _, im := range imported {
+		obj, err := SpecObject(im.IPFailover)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "ipfailover-render: %v\n", err)
+			return ExitError
+		}
+		results = append(results, fn.Render(nil, obj).Results...)
+		printed = append(printed, obj)
+	}
+	if code := report(env, results, false); code != ExitOK {
+		return code
+	}
+	var b strings.Builder
+	for i, obj := range printed {
+		src := imported[i].Source
+		if i > 0 {
+			b.WriteString("---\n")
+		}
+		fmt.Fprintf(&b, "# Imported from %s %s/%s", src.GetKind(), src.GetNamespace(), src.GetName())
+		if p := src.GetAnnotation("internal.config.kubernetes.io/path"); p != "" {
+			fmt.Fprintf(&b, " (%s)", p)
+		}
+		b.WriteString(".\n")
+		b.WriteString(obj.String())
+	}
+	_, err = env.Stdout.Write([]byte(b.String()))
+	if err != nil {
+		return ExitError
+	}
+	return ExitOK
+}

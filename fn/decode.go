@@ -1,0 +1,119 @@
+package fn
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
+
+	kfn "github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/failoverkit/ipfailover/api/v1alpha1"
+)
+
+// IsIPFailover reports whether obj is an IPFailover of any version of our
+// group.
+func IsIPFailover(obj *kfn.KubeObject) bool {
+	return obj.GroupVersionKind().Group == v1alpha1.Group && obj.GetKind() == v1alpha1.Kind
+}
+
+// decode reads an IPFailover strictly: unknown fields anywhere (reported
+// all at once, each with its path), type mismatches, duplicate keys and an
+// unknown apiVersion are errors. As long as the object decodes at all, it
+// is returned with the problems, so that the spec checks can report their
+// findings too.
+func decode(obj *kfn.KubeObject) (*v1alpha1.IPFailover, problems) {
+	var out problems
+	if v := obj.GetAPIVersion(); v != v1alpha1.APIVersion {
+		out.errorf("apiVersion", "%q is not served: use %s", v, v1alpha1.APIVersion)
+		return nil, out
+	}
+	text := []byte(obj.String())
+	var doc yaml.Node
+	if err := yaml.Unmarshal(text, &doc); err != nil {
+		out.errorf("", "cannot read the object: %v", err)
+		return nil, out
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	checkFields(root, reflect.TypeFor[v1alpha1.IPFailover](), "", &out)
+	if _, err := sigsyaml.YAMLToJSONStrict(text); err != nil {
+		out.errorf("", "%v", err) // duplicate keys
+	}
+
+	// Decode what is left; on a type mismatch, report it, drop the field
+	// and decode again, so that every mismatch is reported.
+	for range maxTypeErrors {
+		data, err := yaml.Marshal(root)
+		if err != nil {
+			out.errorf("", "cannot read the object: %v", err)
+			return nil, out
+		}
+		var ipf v1alpha1.IPFailover
+		err = sigsyaml.Unmarshal(data, &ipf)
+		if err == nil {
+			return &ipf, out
+		}
+		var te *json.UnmarshalTypeError
+		if !errors.As(err, &te) || te.Field == "" {
+			out.errorf("", "cannot decode: %v", err)
+			return nil, out
+		}
+		if !out.has(te.Field) {
+			out.errorf(te.Field, "is a %s, want %s", te.Value, kindName(te.Type))
+		}
+		if !removePath(root, strings.Split(te.Field, ".")) {
+			return nil, out
+		}
+	}
+	return nil, out
+}
+
+// maxTypeErrors bounds the decode-and-drop loop of decode.
+const maxTypeErrors = 50
+
+// removePath deletes the mapping entry at path; false if there is none.
+func removePath(n *yaml.Node, path []string) bool {
+	for i := 0; n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value != path[0] {
+			continue
+		}
+		if len(path) == 1 {
+			n.Content = append(n.Content[:i], n.Content[i+2:]...)
+			return true
+		}
+		return removePath(n.Content[i+1], path[1:])
+	}
+	return false
+}
+
+// has reports whether a problem was already reported at field.
+func (p problems) has(field string) bool {
+	for _, x := range p {
+		if x.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+func kindName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	}
+	return t.String()
+}

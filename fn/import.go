@@ -1,0 +1,362 @@
+package fn
+
+import (
+	"fmt"
+	"path"
+	"strings"
+	"time"
+
+	kfn "github.com/kptdev/krm-functions-sdk/go/fn"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/failoverkit/ipfailover/api/v1alpha1"
+	"github.com/failoverkit/ipfailover/contract"
+)
+
+// Imported is an IPFailover read back from a hand-written workload.
+type Imported struct {
+	// IPFailover is the equivalent spec.
+	IPFailover *v1alpha1.IPFailover
+	// Source is the Deployment or DeploymentConfig it was read from.
+	Source *kfn.KubeObject
+}
+
+// workload is the part of a Deployment or DeploymentConfig import reads.
+type workload struct {
+	obj       *kfn.KubeObject
+	replicas  int32
+	template  corev1.PodTemplateSpec
+	container *corev1.Container
+}
+
+// Import reads every Deployment and DeploymentConfig among objs whose pod
+// sets OPENSHIFT_HA_* variables (OpenShift's documented ipfailover
+// Deployment, or an "oc adm ipfailover" DeploymentConfig) and returns the
+// equivalent IPFailovers. The environment is decoded by
+// contract.FromEnv; check and notify scripts are inlined from the
+// ConfigMaps among objs that the pod mounts them from. namespace, when not
+// empty, overrides the workload's namespace. Problems are results on the
+// workload: errors (the IPFailover is then not returned), warnings for
+// what changes in the move.
+func Import(objs kfn.KubeObjects, namespace string) ([]Imported, kfn.Results) {
+	var out []Imported
+	var results kfn.Results
+	for _, o := range objs {
+		w, err := asWorkload(o)
+		if err != nil {
+			results = append(results, kfn.ConfigObjectResult(err.Error(), o, kfn.Error))
+			continue
+		}
+		if w == nil {
+			continue
+		}
+		im := importer{w: w, objs: objs}
+		ipf := im.run(namespace)
+		results = append(results, im.results...)
+		if ipf != nil {
+			out = append(out, Imported{IPFailover: ipf, Source: o})
+		}
+	}
+	if len(out) == 0 && results.ExitCode() == 0 {
+		results = append(results, kfn.GeneralResult(
+			"found no Deployment or DeploymentConfig whose containers set OPENSHIFT_HA_* variables", kfn.Error))
+	}
+	return out, results
+}
+
+// asWorkload decodes a Deployment or DeploymentConfig (nil for other
+// kinds, and for workloads without OPENSHIFT_HA_* variables). Decoding is
+// lenient: the documentation's Deployment carries a stray
+// spec.template.spec.privileged that no API server accepts strictly.
+func asWorkload(o *kfn.KubeObject) (*workload, error) {
+	gk := o.GroupKind()
+	switch {
+	case gk.Group == "apps" && gk.Kind == "Deployment":
+	case (gk.Group == "apps.openshift.io" || gk.Group == "") && gk.Kind == "DeploymentConfig":
+	default:
+		return nil, nil
+	}
+	w := &workload{obj: o, replicas: 1}
+	if _, err := o.NestedResource(&w.template, "spec", "template"); err != nil {
+		return nil, fmt.Errorf("cannot read spec.template: %v", err)
+	}
+	if n, found, err := o.NestedInt64("spec", "replicas"); err == nil && found {
+		w.replicas = int32(n)
+	}
+	for i := range w.template.Spec.Containers {
+		c := &w.template.Spec.Containers[i]
+		for _, e := range c.Env {
+			if strings.HasPrefix(e.Name, "OPENSHIFT_HA_") {
+				w.container = c
+				return w, nil
+			}
+		}
+	}
+	return nil, nil
+}
+
+// importer turns one workload into an IPFailover.
+type importer struct {
+	w       *workload
+	objs    kfn.KubeObjects
+	results kfn.Results
+	env     map[string]string
+}
+
+func (im *importer) errorf(field, format string, args ...any) {
+	im.add(kfn.Error, field, format, args...)
+}
+
+func (im *importer) warnf(field, format string, args ...any) {
+	im.add(kfn.Warning, field, format, args...)
+}
+
+func (im *importer) add(sev kfn.Severity, field, format string, args ...any) {
+	r := kfn.ConfigObjectResult(fmt.Sprintf(format, args...), im.w.obj, sev)
+	if field != "" {
+		r.Field = &kfn.Field{Path: field}
+	}
+	im.results = append(im.results, r)
+}
+
+func (im *importer) run(namespace string) *v1alpha1.IPFailover {
+	w := im.w
+	im.env = map[string]string{}
+	for _, e := range w.container.Env {
+		if e.ValueFrom != nil {
+			im.errorf(e.Name, "comes from valueFrom: import needs literal values")
+			continue
+		}
+		im.env[e.Name] = e.Value
+	}
+	im.unknownVars()
+	cfg, err := contract.FromEnv(func(n string) (string, bool) { v, ok := im.env[n]; return v, ok })
+	for _, e := range flatten(err) {
+		if fe, ok := e.(*contract.FieldError); ok {
+			msg := fieldMessage(fe)
+			if fe.Index >= 0 {
+				msg = fmt.Sprintf("entry %d: %s", fe.Index+1, msg)
+			}
+			im.errorf(fe.Field.EnvName(), "%s", msg)
+		} else {
+			im.errorf("", "%v", e)
+		}
+	}
+	if err != nil {
+		return nil
+	}
+
+	ipf := &v1alpha1.IPFailover{
+		TypeMeta:   metav1.TypeMeta{APIVersion: v1alpha1.APIVersion, Kind: v1alpha1.Kind},
+		ObjectMeta: metav1.ObjectMeta{Name: im.name(cfg.Name), Namespace: im.namespace(namespace)},
+	}
+	im.spec(&ipf.Spec, cfg, ipf.Name)
+	if im.results.ExitCode() != 0 {
+		return nil
+	}
+	return ipf
+}
+
+// name keeps OPENSHIFT_HA_CONFIG_NAME when it can name the set: it is the
+// VRRP password (first 8 bytes) and the keepalived instance names the
+// notify script receives, so keeping it lets old and new pods talk during
+// the move.
+func (im *importer) name(configName string) string {
+	if len(validation.IsDNS1123Label(configName)) == 0 {
+		return configName
+	}
+	name := im.w.obj.GetName()
+	if contract.AuthPass(name) != contract.AuthPass(configName) {
+		im.warnf(contract.EnvConfigName, "%q cannot name an IPFailover, so it is named %q: its VRRP password (the first 8 characters) differs, so old and new pods ignore each other's adverts; do not run them side by side", configName, name)
+	}
+	return name
+}
+
+func (im *importer) namespace(override string) string {
+	switch {
+	case override != "":
+		return override
+	case im.w.obj.GetNamespace() != "":
+		return im.w.obj.GetNamespace()
+	}
+	im.warnf("metadata.namespace", "is not set: the IPFailover goes to namespace default (use -n to choose)")
+	return "default"
+}
+
+// spec fills the spec from the decoded contract, writing only what differs
+// from the spec's defaults, except the VRID offset, which is always written.
+func (im *importer) spec(s *v1alpha1.IPFailoverSpec, cfg contract.Config, name string) {
+	w := im.w
+	pod := &w.template.Spec
+	i32 := func(v int) *int32 { x := int32(v); return &x }
+	dur := func(d time.Duration) *metav1.Duration { return &metav1.Duration{Duration: d} }
+
+	for _, r := range cfg.VIPs {
+		s.VirtualIPs = append(s.VirtualIPs, r.String())
+	}
+	s.Groups = int32(cfg.VIPGroups)
+	switch cfg.Interface {
+	case "":
+		im.warnf(contract.EnvInterface, "is unset: the image used the first of enp0s3, enp0s8, eth1, ens3 that exists, else the default route's interface; the spec defaults to %s, so set spec.interface", contract.DefaultInterface)
+	case contract.DefaultInterface:
+	default:
+		s.Interface = cfg.Interface
+	}
+	if cfg.MonitorPort != contract.DefaultMonitorPort {
+		s.MonitorPort = i32(cfg.MonitorPort)
+	}
+	if cfg.ReplicaCount != int(w.replicas) {
+		im.warnf(contract.EnvReplicaCount, "is %d but the workload runs %d replicas: the spec takes the replica count", cfg.ReplicaCount, w.replicas)
+	}
+	if len(cfg.Nodes) > 0 {
+		s.Nodes = cfg.Nodes
+		if int(w.replicas) != len(cfg.Nodes) {
+			s.Replicas = &w.replicas
+		}
+	} else if w.replicas != contract.DefaultReplicaCount {
+		s.Replicas = &w.replicas
+	}
+	s.NodeSelector = pod.NodeSelector
+	if chain := cfg.FirewallChain(); chain != contract.DefaultIPTablesChain {
+		s.IPTablesChain = &chain
+	}
+	s.CheckScript = im.script(contract.EnvCheckScript, cfg.CheckScript)
+	s.NotifyScript = im.script(contract.EnvNotifyScript, cfg.NotifyScript)
+	if cfg.CheckInterval != contract.DefaultCheckInterval {
+		s.CheckInterval = dur(cfg.CheckInterval)
+	}
+	switch {
+	case cfg.Preemption.Never:
+		s.Preemption = &v1alpha1.Preemption{Never: true}
+	case cfg.Preemption.Delay != contract.DefaultPreemptDelay:
+		s.Preemption = &v1alpha1.Preemption{Delay: dur(cfg.Preemption.Delay)}
+	}
+	v := &v1alpha1.VRRP{IDOffset: i32(cfg.VRIDOffset)}
+	if _, set := im.env[contract.EnvVRIDOffset]; !set {
+		im.warnf(contract.EnvVRIDOffset, "is unset: images before 4.20 used 0 (VRIDs from 1), 4.20 and later %d; the spec now says %d explicitly, so check which image ran (%s)", contract.DefaultVRIDOffset, cfg.VRIDOffset, w.container.Image)
+	}
+	if cfg.VRRPVersion != contract.DefaultVRRPVersion {
+		v.Version = int32(cfg.VRRPVersion)
+	}
+	if cfg.AdvertInterval != contract.DefaultAdvertInterval {
+		v.AdvertInterval = dur(cfg.AdvertInterval)
+	}
+	for _, x := range cfg.ExcludedVRIDs {
+		v.ExcludedIDs = append(v.ExcludedIDs, int32(x))
+	}
+	for _, p := range cfg.UnicastPeers {
+		v.UnicastPeers = append(v.UnicastPeers, p.String())
+	}
+	s.VRRP = v
+	if cfg.HealthPort != contract.DefaultHealthPort {
+		s.HealthPort = i32(cfg.HealthPort)
+	}
+	for _, n := range []string{contract.EnvUnicastSource, contract.EnvMulticastSource, contract.EnvPriority} {
+		if _, set := im.env[n]; set {
+			im.warnf(n, "is not carried over: the spec has no such setting")
+		}
+	}
+	if sa := pod.ServiceAccountName; sa != "" && sa != name {
+		s.ServiceAccountName = sa
+	}
+	s.Tolerations = pod.Tolerations
+	s.PriorityClassName = pod.PriorityClassName
+	if r := w.container.Resources; len(r.Limits) > 0 || len(r.Requests) > 0 {
+		s.Resources = &r
+	}
+}
+
+// unknownVars warns about OPENSHIFT_HA_* variables the contract does not
+// know (typos, which the image ignores silently).
+func (im *importer) unknownVars() {
+	known := map[string]bool{
+		contract.EnvNFTablesRule: true, contract.EnvAdminEmails: true, contract.EnvSMTPServer: true,
+		contract.EnvUseUnicast: true, contract.EnvSelector: true,
+	}
+	for f := contract.FieldUnknown + 1; f.EnvName() != "UNKNOWN"; f++ {
+		known[f.EnvName()] = true
+	}
+	for _, e := range im.w.container.Env {
+		if strings.HasPrefix(e.Name, "OPENSHIFT_HA_") && !known[e.Name] {
+			im.warnf(e.Name, "is not a variable of the contract (the image ignores it): not carried over")
+		}
+	}
+}
+
+// script inlines the script at file, which must come from a ConfigMap
+// volume of the pod whose ConfigMap is among the input objects.
+func (im *importer) script(envName, file string) string {
+	if file == "" {
+		return ""
+	}
+	pod := &im.w.template.Spec
+	var mount *corev1.VolumeMount
+	for i, m := range im.w.container.VolumeMounts {
+		switch {
+		case m.SubPath != "" && file == m.MountPath,
+			m.SubPath == "" && strings.HasPrefix(file, strings.TrimSuffix(m.MountPath, "/")+"/"):
+			if mount == nil || len(m.MountPath) > len(mount.MountPath) {
+				mount = &im.w.container.VolumeMounts[i]
+			}
+		}
+	}
+	if mount == nil {
+		im.errorf(envName, "%s is not on a volume of the container: import can only inline scripts from ConfigMap volumes; write spec.%s by hand", file, scriptField(envName))
+		return ""
+	}
+	var vol *corev1.Volume
+	for i := range pod.Volumes {
+		if pod.Volumes[i].Name == mount.Name {
+			vol = &pod.Volumes[i]
+		}
+	}
+	if vol == nil || vol.ConfigMap == nil {
+		im.errorf(envName, "%s is on volume %q, which is not a ConfigMap: import can only inline scripts from ConfigMap volumes; write spec.%s by hand", file, mount.Name, scriptField(envName))
+		return ""
+	}
+	rel := mount.SubPath
+	if rel == "" {
+		rel = strings.TrimPrefix(file, strings.TrimSuffix(mount.MountPath, "/")+"/")
+	}
+	key := rel
+	if len(vol.ConfigMap.Items) > 0 {
+		key = ""
+		for _, it := range vol.ConfigMap.Items {
+			if path.Clean(it.Path) == path.Clean(rel) {
+				key = it.Key
+			}
+		}
+		if key == "" {
+			im.errorf(envName, "%s: volume %q maps no key of ConfigMap %q to %s", file, vol.Name, vol.ConfigMap.Name, rel)
+			return ""
+		}
+	}
+	ns := im.w.obj.GetNamespace()
+	for _, o := range im.objs {
+		if o.GetKind() != "ConfigMap" || o.GetName() != vol.ConfigMap.Name || (o.GetNamespace() != ns && o.GetNamespace() != "" && ns != "") {
+			continue
+		}
+		text, found, _ := o.NestedString("data", key)
+		if !found {
+			im.errorf(envName, "%s: ConfigMap %q has no key %q", file, vol.ConfigMap.Name, key)
+			return ""
+		}
+		return text
+	}
+	nsFlag := ""
+	if ns != "" {
+		nsFlag = " -n " + ns
+	}
+	im.errorf(envName, "%s comes from ConfigMap %q (volume %q), which is not among the input files: pass it too, e.g. oc get configmap %s%s -o yaml > %s.yaml",
+		file, vol.ConfigMap.Name, vol.Name, vol.ConfigMap.Name, nsFlag, vol.ConfigMap.Name)
+	return ""
+}
+
+func scriptField(envName string) string {
+	if envName == contract.EnvNotifyScript {
+		return "notifyScript"
+	}
+	return "checkScript"
+}

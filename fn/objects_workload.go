@@ -1,0 +1,111 @@
+package fn
+
+import (
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+// deployment runs the set: one pod per node (required anti-affinity on the
+// hostname), pinned to spec.nodes or selected by spec.nodeSelector, rolled
+// one node at a time without surge so that at most one node's VIPs move at
+// once and a surge pod never waits for a free node.
+func (p *plan) deployment() *appsv1.Deployment {
+	s := &p.ipf.Spec
+	vols := p.volumes(false)
+	spec := p.podSpec(p.failoverContainer(vols), vols)
+	spec.Affinity = p.affinity()
+	if len(s.Nodes) == 0 {
+		spec.NodeSelector = s.NodeSelector
+	}
+	tmpl := metav1.ObjectMeta{Labels: objectLabels(p.name, ComponentFailover)}
+	if p.scripts != nil {
+		tmpl.Annotations = map[string]string{AnnotationScriptsHash: scriptsHash(p.scripts)}
+	}
+	return &appsv1.Deployment{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
+		ObjectMeta: p.meta(p.name, ComponentFailover),
+		Spec: appsv1.DeploymentSpec{
+			Replicas: ptr(p.replicas),
+			Selector: &metav1.LabelSelector{MatchLabels: selectorLabels(p.name)},
+			Strategy: appsv1.DeploymentStrategy{
+				Type: appsv1.RollingUpdateDeploymentStrategyType,
+				RollingUpdate: &appsv1.RollingUpdateDeployment{
+					MaxUnavailable: ptr(intstr.FromInt32(1)),
+					MaxSurge:       ptr(intstr.FromInt32(0)),
+				},
+			},
+			Template: corev1.PodTemplateSpec{ObjectMeta: tmpl, Spec: spec},
+		},
+	}
+}
+
+// affinity keeps two pods of the set off one node and, when spec.nodes is
+// given, on the listed nodes.
+func (p *plan) affinity() *corev1.Affinity {
+	a := &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
+		RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
+			LabelSelector: &metav1.LabelSelector{MatchLabels: selectorLabels(p.name)},
+			TopologyKey:   HostnameLabel,
+		}},
+	}}
+	if nodes := p.ipf.Spec.Nodes; len(nodes) > 0 {
+		a.NodeAffinity = &corev1.NodeAffinity{
+			RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{
+				NodeSelectorTerms: []corev1.NodeSelectorTerm{{
+					MatchExpressions: []corev1.NodeSelectorRequirement{{
+						Key:      HostnameLabel,
+						Operator: corev1.NodeSelectorOpIn,
+						Values:   nodes,
+					}},
+				}},
+			},
+		}
+	}
+	return a
+}
+
+// cleanupJob removes the set from one node. It has no
+// ttlSecondsAfterFinished: a GitOps tool would recreate a Job that deletes
+// itself, and run the cleanup again.
+func (p *plan) cleanupJob(node string) *batchv1.Job {
+	vols := p.volumes(true)
+	spec := p.podSpec(p.cleanupContainer(vols), vols)
+	spec.RestartPolicy = corev1.RestartPolicyNever
+	spec.NodeSelector = map[string]string{HostnameLabel: node}
+	meta := p.meta(jobName(p.name, node), ComponentCleanup)
+	meta.Annotations[AnnotationNode] = node
+	return &batchv1.Job{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
+		ObjectMeta: meta,
+		Spec: batchv1.JobSpec{
+			BackoffLimit: ptr(int32(CleanupBackoffLimit)),
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: objectLabels(p.name, ComponentCleanup)},
+				Spec:       spec,
+			},
+		},
+	}
+}
+
+// objects are the set's objects in apply order: ServiceAccount,
+// RoleBindings, scripts ConfigMap, Deployment — or, on removal,
+// ServiceAccount, RoleBindings and one cleanup Job per node.
+func (p *plan) objects() []any {
+	out := []any{p.serviceAccount()}
+	for _, rb := range p.roleBindings() {
+		out = append(out, rb)
+	}
+	if p.removal() {
+		for _, n := range p.ipf.Spec.Nodes {
+			out = append(out, p.cleanupJob(n))
+		}
+		return out
+	}
+	if cm := p.scriptsConfigMap(); cm != nil {
+		out = append(out, cm)
+	}
+	return append(out, p.deployment())
+}

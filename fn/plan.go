@@ -1,0 +1,158 @@
+package fn
+
+import (
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/failoverkit/ipfailover/api/v1alpha1"
+	"github.com/failoverkit/ipfailover/contract"
+)
+
+// plan is one IPFailover resolved: every default applied, the contract
+// configuration built and checked, ready to be expanded into objects.
+type plan struct {
+	ipf                *v1alpha1.IPFailover
+	name               string
+	namespace          string
+	target             v1alpha1.Target
+	image              string
+	pullPolicy         corev1.PullPolicy
+	replicas           int32
+	serviceAccountName string
+	// cfg is the env contract of the set; cfg.Env() is what the pods get.
+	cfg contract.Config
+	// groups are the VRRP groups with their VRIDs (empty on error).
+	groups []contract.Group
+	// scripts is the data of the scripts ConfigMap, nil when there is none.
+	scripts map[string]string
+}
+
+// owner is the value of AnnotationOwner for the set's objects.
+func (p *plan) owner() string { return p.namespace + "/" + p.name }
+
+// removal reports whether the set is being removed.
+func (p *plan) removal() bool { return p.ipf.Spec.Remove }
+
+// keepalived reports whether the set targets OpenShift's keepalived image.
+func (p *plan) keepalived() bool { return p.target == v1alpha1.TargetKeepalived }
+
+// newPlan resolves an IPFailover: it applies the defaults, builds the env
+// contract, and reports every problem it finds, errors and warnings.
+func newPlan(ipf *v1alpha1.IPFailover) (*plan, problems) {
+	s := &ipf.Spec
+	p := &plan{ipf: ipf, name: ipf.Name, namespace: ipf.Namespace}
+	var out problems
+
+	checkNames(ipf, &out)
+	p.target = resolveTarget(s, &out)
+	p.image, p.pullPolicy = resolveImage(s, p.target, &out)
+	iface := resolveInterface(s, &out)
+
+	ranges, complete, vipProblems := parseVIPs(s.VirtualIPs)
+	out = append(out, vipProblems...)
+
+	p.replicas = resolveReplicas(s, &out)
+	p.serviceAccountName = s.ServiceAccountName
+	if p.serviceAccountName == "" {
+		p.serviceAccountName = p.name
+	}
+	p.scripts = resolveScripts(s, &out)
+
+	cfg := contract.ImageDefaults()
+	cfg.Name = p.name
+	cfg.VIPs = ranges
+	cfg.VIPGroups = int(s.Groups)
+	cfg.Interface = iface
+	if s.MonitorPort != nil {
+		cfg.MonitorPort = int(*s.MonitorPort)
+	}
+	cfg.ReplicaCount = int(p.replicas)
+	cfg.IPTablesChain = contract.DefaultIPTablesChain
+	if s.IPTablesChain != nil {
+		cfg.IPTablesChain = *s.IPTablesChain
+	}
+	if s.CheckScript != "" {
+		cfg.CheckScript = ScriptsDir + "/" + CheckScriptKey
+	}
+	if s.NotifyScript != "" {
+		cfg.NotifyScript = ScriptsDir + "/" + NotifyScriptKey
+	}
+	if s.CheckInterval != nil {
+		cfg.CheckInterval = s.CheckInterval.Duration
+	}
+	cfg.Preemption = resolvePreemption(s.Preemption, &out)
+	resolveVRRP(s.VRRP, &cfg, &out)
+	if s.HealthPort != nil {
+		cfg.HealthPort = int(*s.HealthPort)
+	}
+	cfg.Nodes = s.Nodes
+	p.cfg = cfg
+
+	checkTarget(p, &out)
+	checkScheduling(p, &out)
+	checkIPTablesChain(cfg.IPTablesChain, &out)
+
+	hasIPv6 := false
+	for _, r := range ranges {
+		hasIPv6 = hasIPv6 || r.First.Is6()
+	}
+	out = append(out, contractProblems(cfg.Validate(), func(fe *contract.FieldError) bool {
+		switch {
+		case fe.Field == contract.FieldVirtualIPs && !complete:
+			return false // the entries were reported one by one
+		case p.keepalived() && fe.Field == contract.FieldHealthPort:
+			return false // the image has no health port
+		case p.keepalived() && hasIPv6 && (fe.Field == contract.FieldVRRPVersion || fe.Field == contract.FieldUnicastPeers):
+			return false // IPv6 is rejected as a whole for this target
+		}
+		return true
+	})...)
+
+	if !out.hasErrors() {
+		groups, err := cfg.Groups()
+		if err != nil {
+			out = append(out, contractProblems(err, nil)...)
+		}
+		p.groups = groups
+	}
+	warn(p, &out)
+	return p, out
+}
+
+// resolvePreemption applies the default delay and rejects never+delay.
+func resolvePreemption(pre *v1alpha1.Preemption, out *problems) contract.Preemption {
+	res := contract.Preemption{Delay: contract.DefaultPreemptDelay}
+	if pre == nil {
+		return res
+	}
+	if pre.Never {
+		if pre.Delay != nil {
+			out.errorf("spec.preemption.delay", "never and delay exclude each other: a node that never preempts has no delay")
+		}
+		return contract.Preemption{Never: true}
+	}
+	if pre.Delay != nil {
+		res.Delay = pre.Delay.Duration
+	}
+	return res
+}
+
+// resolveVRRP fills the protocol settings of cfg, keeping its defaults
+// for what the spec leaves out.
+func resolveVRRP(v *v1alpha1.VRRP, cfg *contract.Config, out *problems) {
+	if v == nil {
+		return
+	}
+	if v.Version != 0 {
+		cfg.VRRPVersion = int(v.Version)
+	}
+	if v.AdvertInterval != nil {
+		cfg.AdvertInterval = v.AdvertInterval.Duration
+	}
+	if v.IDOffset != nil {
+		cfg.VRIDOffset = int(*v.IDOffset)
+	}
+	for _, x := range v.ExcludedIDs {
+		cfg.ExcludedVRIDs = append(cfg.ExcludedVRIDs, int(x))
+	}
+	cfg.UnicastPeers = parsePeers(v.UnicastPeers, out)
+}

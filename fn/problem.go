@@ -1,0 +1,42 @@
+package fn
+
+import (
+	"fmt"
+
+	kfn "github.com/kptdev/krm-functions-sdk/go/fn"
+)
+
+// Problem is one finding about an IPFailover: an error (the set is not
+// rendered) or a warning (it is, but the choice is risky).
+type Problem struct {
+	// Severity is kfn.Error or kfn.Warning.
+	Severity kfn.Severity
+	// Field is the path of the offending field, e.g. "spec.virtualIPs[3]",
+	// or "" when the object as a whole is at fault.
+	Field string
+	// Message says what is wrong and, where it helps, what to do.
+	Message string
+}
+
+// problems collects the findings about one object.
+type problems []Problem
+
+func (p *problems) errorf(field, format string, args ...any) {
+	*p = append(*p, Problem{Severity: kfn.Error, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func (p *problems) warnf(field, format string, args ...any) {
+	*p = append(*p, Problem{Severity: kfn.Warning, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func (p problems) hasErrors() bool {
+	for _, x := range p {
+		if x.Severity == kfn.Error {
+			return true
+		}
+	}
+	return false
+}
+
+// index is the path of entry i of a list field: "spec.nodes[2]".
+func index(field string, i int) string { return fmt.Sprintf("%s[%d]", field, i) }
