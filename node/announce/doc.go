@@ -12,11 +12,12 @@
 // The package has three layers:
 //
 //   - a pure codec: the 28-byte ARP payload (RFC 826) in its two
-//     gratuitous forms, request and reply (RFC 5944 §4.6, RFC 5227 §2.3),
+//     gratuitous forms, request and reply (RFC 5944 §4.6, RFC 5227 §2.1.1 and §2.3),
 //     and the unsolicited NA (RFC 4861 §4.4, §7.2.6);
-//   - a Sender for one link: AF_PACKET datagram socket for ARP
+//   - a Sender for one link: an AF_PACKET datagram socket for ARP
 //     (mdlayher/packet; the kernel builds the Ethernet header) and an ICMPv6
-//     socket for NA (mdlayher/ndp). Non-Ethernet links are refused;
+//     socket bound to the link-local address for NA (messages encoded by
+//     mdlayher/ndp). Non-Ethernet links are refused;
 //   - an Announcer that sends both ARP forms and the NA for every VIP at
 //     once, then repeats a bounded number of times (default 5 rounds, 1 s
 //     apart, to get past Linux's ARP locktime and lossy links), and stops

@@ -2,8 +2,9 @@
 // rtnetlink, and reports what the node agent needs to know about that
 // interface: index, MAC, primary IPv4 address and IPv6 link-local address.
 //
-// A VIP is added the way a VRRP master must add it (RFC 5798 §8.1.1 and
-// §6.4.3 leave the mechanics to the implementation; these are ours):
+// RFC 5798 §6.4.3 says what a master does with its VIPs (answer ARP/ND for
+// them, accept traffic to them) but not how they are configured. This
+// package adds a VIP:
 //
 //   - as a host address, /32 or /128, scope global. An IPv4 /32 never
 //     matches the netmask of the interface's own /24 (or whatever) address,
