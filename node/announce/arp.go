@@ -67,8 +67,8 @@ type ARP struct {
 
 // GratuitousRequest returns the request form of a gratuitous ARP for vip
 // owned by mac: sender and target IP are both the VIP (RFC 5944 §4.6), the
-// target hardware address is zero, as RFC 5227 §2.3 asks of an ARP
-// Announcement. Receivers update an existing cache entry for the sender IP
+// target hardware address is zero, as RFC 5227 asks of an ARP Announcement
+// (§2.3, which takes the field from the ARP Probe of §2.1.1). Receivers update an existing cache entry for the sender IP
 // (RFC 826, "Packet Reception": the merge step runs before the opcode is
 // looked at).
 //
