@@ -67,6 +67,9 @@ type Config struct {
 	Nodes []string
 	// NodeName is OPENSHIFT_HA_NODE_NAME: the node this replica runs on.
 	NodeName string
+	// IPTablesBackend is OPENSHIFT_HA_IPTABLES_BACKEND: "auto" (the backend
+	// the host's rules already live in), "nft" or "legacy".
+	IPTablesBackend string
 }
 
 // Defaults shared by the image, the agent and the renderer.
@@ -90,6 +93,8 @@ const (
 	DefaultInterface     = "eth0"
 	OVNInterface         = "br-ex"
 	DefaultIPTablesChain = "INPUT"
+	// DefaultIPTablesBackend lets the agent use the backend the host uses.
+	DefaultIPTablesBackend = "auto"
 )
 
 // Limits of the contract that the image does not check.
@@ -105,17 +110,18 @@ const (
 // for every variable that is unset or empty.
 func ImageDefaults() Config {
 	return Config{
-		Name:           DefaultConfigName,
-		MonitorPort:    DefaultMonitorPort,
-		ReplicaCount:   ImageReplicaCount,
-		VRIDOffset:     DefaultVRIDOffset,
-		CheckInterval:  DefaultCheckInterval,
-		Preemption:     Preemption{Delay: DefaultPreemptDelay},
-		AdminEmails:    DefaultAdminEmails,
-		SMTPServer:     DefaultSMTPServer,
-		VRRPVersion:    DefaultVRRPVersion,
-		AdvertInterval: DefaultAdvertInterval,
-		HealthPort:     DefaultHealthPort,
+		Name:            DefaultConfigName,
+		MonitorPort:     DefaultMonitorPort,
+		ReplicaCount:    ImageReplicaCount,
+		VRIDOffset:      DefaultVRIDOffset,
+		CheckInterval:   DefaultCheckInterval,
+		Preemption:      Preemption{Delay: DefaultPreemptDelay},
+		AdminEmails:     DefaultAdminEmails,
+		SMTPServer:      DefaultSMTPServer,
+		VRRPVersion:     DefaultVRRPVersion,
+		AdvertInterval:  DefaultAdvertInterval,
+		HealthPort:      DefaultHealthPort,
+		IPTablesBackend: DefaultIPTablesBackend,
 	}
 }
 
@@ -211,6 +217,11 @@ func (c Config) Validate() error {
 		if j := slices.Index(c.UnicastPeers, p); j < i {
 			add(fieldErr(FieldUnicastPeers, i, p.String(), "is listed twice (also entry %d)", j+1))
 		}
+	}
+	switch c.IPTablesBackend {
+	case "auto", "nft", "legacy":
+	default:
+		add(fieldErr(FieldIPTablesBackend, -1, c.IPTablesBackend, "must be auto, nft or legacy"))
 	}
 	for i, n := range c.Nodes {
 		if n == "" {

@@ -129,6 +129,7 @@ func FromEnv(lookup Lookup) (Config, error) {
 		c.Nodes = SplitList(v)
 	}
 	str(EnvNodeName, &c.NodeName)
+	str(EnvIPTablesBackend, &c.IPTablesBackend)
 
 	if len(errs) > 0 {
 		return c, errors.Join(errs...)

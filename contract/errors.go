@@ -34,6 +34,7 @@ const (
 	FieldPriority
 	FieldNodes
 	FieldNodeName
+	FieldIPTablesBackend
 )
 
 var fieldEnv = map[Field]string{
@@ -59,6 +60,7 @@ var fieldEnv = map[Field]string{
 	FieldPriority:        EnvPriority,
 	FieldNodes:           EnvNodes,
 	FieldNodeName:        EnvNodeName,
+	FieldIPTablesBackend: EnvIPTablesBackend,
 }
 
 // EnvName is the environment variable that carries the field.

@@ -42,6 +42,8 @@ const (
 	EnvNodes = "OPENSHIFT_HA_NODES"
 	// EnvNodeName is this pod's node name, filled from the downward API (ours).
 	EnvNodeName = "OPENSHIFT_HA_NODE_NAME"
+	// EnvIPTablesBackend picks the iptables backend: auto, nft or legacy (ours).
+	EnvIPTablesBackend = "OPENSHIFT_HA_IPTABLES_BACKEND"
 )
 
 // ScrubbedName is the config name reduced the way the image derives

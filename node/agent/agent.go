@@ -1,0 +1,297 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/failoverkit/ipfailover/contract"
+	"github.com/failoverkit/ipfailover/node/check"
+	"github.com/failoverkit/ipfailover/node/fw"
+	"github.com/failoverkit/ipfailover/node/netif"
+	"github.com/failoverkit/ipfailover/node/notify"
+	"github.com/failoverkit/ipfailover/node/priority"
+	"github.com/failoverkit/ipfailover/node/transport"
+	"github.com/failoverkit/ipfailover/node/vrrp/fsm"
+)
+
+// Deps are the adapters the agent drives. Conn4 and Conn6 may be nil when
+// no group of that family exists; Firewall, Checker and Notifier may be nil
+// when not configured; AddrEvents may be nil (reconcile still runs).
+type Deps struct {
+	Link       netif.Link
+	Addrs      Addresses
+	Conn4      transport.Conn
+	Conn6      transport.Conn
+	Announcer  Announcer
+	Firewall   fw.Firewall
+	Checker    check.Checker
+	Notifier   *notify.Notifier
+	AddrEvents <-chan netif.AddrEvent
+	Metrics    *Metrics
+	Log        *slog.Logger
+}
+
+// Options are the agent's runtime facts beyond the contract.
+type Options struct {
+	// Self lists the node's own addresses on the interface (primary IPv4
+	// first), for the priority slot and for dropping itself from the peers.
+	Self []netip.Addr
+	// ReconcileEvery is the period of the "VIP iff master" repair; 0 means 5s.
+	ReconcileEvery time.Duration
+	// NotifyTimeout bounds each notify script run; 0 means 10s.
+	NotifyTimeout time.Duration
+}
+
+// Agent runs the VRRP groups of one failover set on one interface.
+type Agent struct {
+	cfg     contract.Config
+	deps    Deps
+	opts    Options
+	log     *slog.Logger
+	groups  []*group
+	byVRID4 groupSet
+	byVRID6 groupSet
+	slot    priority.Slot
+
+	packets chan transport.Packet
+	timers  chan timerEvent
+	checks  chan check.Result
+	done    chan struct{}
+
+	ready     atomic.Bool
+	heartbeat atomic.Int64         // unix nanoseconds of the loop's last turn
+	healthy   bool                 // last health check outcome, owned by the loop
+	warned    map[string]time.Time // rate limit of misconfiguration warnings, owned by the loop
+}
+
+type timerEvent struct {
+	g    *group
+	kind fsm.TimerKind
+	gen  uint64
+}
+
+// New plans the groups and priorities of cfg on the given adapters.
+func New(cfg contract.Config, deps Deps, opts Options) (*Agent, error) {
+	if deps.Log == nil {
+		deps.Log = slog.Default()
+	}
+	if deps.Metrics == nil {
+		deps.Metrics = NewMetrics()
+	}
+	if opts.ReconcileEvery == 0 {
+		opts.ReconcileEvery = 5 * time.Second
+	}
+	if opts.NotifyTimeout == 0 {
+		opts.NotifyTimeout = 10 * time.Second
+	}
+	specs, err := cfg.Groups()
+	if err != nil {
+		return nil, err
+	}
+	a := &Agent{
+		cfg: cfg, deps: deps, opts: opts, log: deps.Log,
+		byVRID4: groupSet{}, byVRID6: groupSet{},
+		packets: make(chan transport.Packet, 1024),
+		timers:  make(chan timerEvent, 1024),
+		checks:  make(chan check.Result, 4),
+		done:    make(chan struct{}),
+		healthy: true,
+		warned:  make(map[string]time.Time),
+	}
+	deps.Metrics.notifyDropFn = func() float64 { return float64(deps.Notifier.Dropped()) }
+	if cfg.Priority == 0 {
+		a.slot, err = priority.SlotOf(cfg, cfg.NodeName, opts.Self)
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		a.slot = priority.Slot{Basis: priority.BasisPinned}
+	}
+	for _, spec := range specs {
+		conn := deps.Conn4
+		if spec.IPv6() {
+			conn = deps.Conn6
+		}
+		if conn == nil {
+			return nil, fmt.Errorf("group %d (VRID %d) needs an IPv%s socket, and none is open", spec.Index, spec.VRID, family(spec))
+		}
+		prio := uint8(cfg.Priority)
+		if prio == 0 {
+			prio = priority.For(a.slot, spec.Index)
+		}
+		g, err := newGroup(spec, cfg, prio, conn.Source(), conn, a.destinations(spec))
+		if err != nil {
+			return nil, fmt.Errorf("group %d (VRID %d): %w", spec.Index, spec.VRID, err)
+		}
+		a.groups = append(a.groups, g)
+		if spec.IPv6() {
+			a.byVRID6[uint8(spec.VRID)] = g
+		} else {
+			a.byVRID4[uint8(spec.VRID)] = g
+		}
+		deps.Metrics.State.WithLabelValues(g.instance, g.vrid).Set(0)
+	}
+	return a, nil
+}
+
+func family(g contract.Group) string {
+	if g.IPv6() {
+		return "6"
+	}
+	return "4"
+}
+
+// destinations are where a group's adverts go: the multicast group, or the
+// unicast peers of the group's family other than this node.
+func (a *Agent) destinations(g contract.Group) []netip.Addr {
+	if !a.cfg.Unicast() {
+		if g.IPv6() {
+			return []netip.Addr{transport.GroupV6}
+		}
+		return []netip.Addr{transport.GroupV4}
+	}
+	var out []netip.Addr
+	for _, p := range a.cfg.UnicastPeers {
+		if p.Is6() == g.IPv6() && !slices.Contains(a.opts.Self, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Ready reports whether the agent has started all its groups and is not stopping.
+func (a *Agent) Ready() bool { return a.ready.Load() }
+
+// Alive reports whether the loop turned within the last maxAge.
+func (a *Agent) Alive(maxAge time.Duration) bool {
+	return time.Since(time.Unix(0, a.heartbeat.Load())) < maxAge
+}
+
+// Run starts the groups and serves them until ctx ends, then hands over
+// (priority 0), releases the VIPs and returns. The error is nil after a
+// clean stop.
+func (a *Agent) Run(ctx context.Context) error {
+	defer close(a.done)
+	a.heartbeat.Store(time.Now().UnixNano())
+	a.log.Info("starting", "interface", a.deps.Link.Name, "groups", len(a.groups), "version", a.cfg.VRRPVersion,
+		"advert_interval", a.cfg.AdvertInterval, "preemption", a.cfg.Preemption.String(), "unicast", a.cfg.Unicast(),
+		"priority_basis", string(a.slot.Basis), "slot", a.slot.Index, "replicas", a.slot.Replicas,
+		"check", check.Describe(a.deps.Checker))
+	if err := a.releaseAll("start-up"); err != nil {
+		return err
+	}
+	if chain := a.cfg.FirewallChain(); chain != "" && a.deps.Firewall != nil {
+		if err := a.deps.Firewall.Ensure(chain, a.firewallRules()...); err != nil {
+			return fmt.Errorf("ensuring the VRRP accept rule in chain %s: %w", chain, err)
+		}
+		a.log.Info("firewall rule ensured", "chain", chain)
+	}
+
+	recvCtx, stopRecv := context.WithCancel(context.Background())
+	defer stopRecv()
+	for _, c := range []transport.Conn{a.deps.Conn4, a.deps.Conn6} {
+		if c != nil {
+			go a.receive(recvCtx, c)
+		}
+	}
+	checkCtx, stopCheck := context.WithCancel(context.Background())
+	defer stopCheck()
+	if a.deps.Checker != nil {
+		// The first result decides the state Startup enters (Backup or Fault).
+		rctx, cancel := context.WithTimeout(ctx, a.cfg.CheckInterval)
+		err := a.deps.Checker.Check(rctx)
+		cancel()
+		a.onCheck(check.Result{OK: err == nil, Err: err})
+		go check.Run(checkCtx, a.deps.Checker, a.cfg.CheckInterval, func(r check.Result) {
+			select {
+			case a.checks <- r:
+			case <-checkCtx.Done():
+			}
+		})
+	}
+	for _, g := range a.groups {
+		a.apply(g, g.m.Handle(fsm.Startup{}))
+	}
+	a.ready.Store(true)
+
+	tick := time.NewTicker(a.opts.ReconcileEvery)
+	defer tick.Stop()
+	events := a.deps.AddrEvents
+	for {
+		a.heartbeat.Store(time.Now().UnixNano())
+		select {
+		case <-ctx.Done():
+			a.ready.Store(false)
+			stopCheck()
+			a.shutdown()
+			return nil
+		case p := <-a.packets:
+			a.onPacket(p)
+		case te := <-a.timers:
+			a.apply(te.g, te.g.m.Handle(fsm.TimerFired{Timer: te.kind, Gen: te.gen}))
+		case r := <-a.checks:
+			a.onCheck(r)
+		case ev, ok := <-events:
+			if !ok {
+				events = nil // subscription ended; the periodic reconcile still repairs
+				a.log.Warn("address subscription ended; relying on periodic reconcile", "every", a.opts.ReconcileEvery)
+				continue
+			}
+			a.onAddrEvent(ev)
+		case <-tick.C:
+			a.reconcile()
+		}
+	}
+}
+
+// receive feeds packets from c to the loop until ctx ends.
+func (a *Agent) receive(ctx context.Context, c transport.Conn) {
+	for {
+		p, err := c.Receive(ctx)
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, context.Canceled) {
+				return
+			}
+			a.log.Error("receiving adverts failed", "err", err)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+			continue
+		}
+		select {
+		case a.packets <- p:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// shutdown hands every group over: Shutdown makes a master send priority 0
+// and release its VIPs (RFC 9568 §6.4.3); then bursts and timers stop and
+// notify scripts learn STOP.
+func (a *Agent) shutdown() {
+	a.log.Info("stopping: handing over")
+	for _, g := range a.groups {
+		a.apply(g, g.m.Handle(fsm.Shutdown{}))
+		a.stopBurst(g)
+		for k, t := range g.timers {
+			t.Stop()
+			delete(g.timers, k)
+		}
+	}
+	if err := a.releaseAll("shutdown"); err != nil {
+		a.log.Error("releasing VIPs at shutdown", "err", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), a.opts.NotifyTimeout)
+	defer cancel()
+	a.deps.Notifier.Close(ctx)
+	a.log.Info("stopped")
+}

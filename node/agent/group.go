@@ -1,0 +1,90 @@
+package agent
+
+import (
+	"net/netip"
+	"strconv"
+	"time"
+
+	"github.com/failoverkit/ipfailover/contract"
+	"github.com/failoverkit/ipfailover/node/transport"
+	"github.com/failoverkit/ipfailover/node/vrrp/fsm"
+	"github.com/failoverkit/ipfailover/node/vrrp/packet"
+)
+
+// group is the runtime of one VRRP virtual router. Only the loop touches it.
+type group struct {
+	spec     contract.Group
+	instance string // keepalived's instance name, given to notify scripts
+	vrid     string // VRID as a label value
+	m        *fsm.Machine
+	conn     transport.Conn
+	dsts     []netip.Addr  // multicast group, or the unicast peers of the family
+	advert   packet.Advert // template: Priority is set per send
+	expect   packet.Group  // what received adverts must match
+	timers   map[fsm.TimerKind]*time.Timer
+	burst    Stopper
+	buf      []byte
+}
+
+// virtualLinkLocal is the link-local address a VRRPv3 IPv6 virtual router
+// advertises first (RFC 9568 §5.2.9): the EUI-64 address (RFC 4291 §2.5.1)
+// of the virtual router MAC 00-00-5E-00-02-{VRID} (RFC 9568 §7.3). The agent
+// does not use a virtual MAC, so it only names the router in adverts; it is
+// never configured on the interface.
+func virtualLinkLocal(vrid uint8) netip.Addr {
+	return netip.AddrFrom16([16]byte{0xfe, 0x80, 8: 0x02, 9: 0x00, 10: 0x5e, 11: 0xff, 12: 0xfe, 13: 0x00, 14: 0x02, 15: vrid})
+}
+
+func newGroup(spec contract.Group, cfg contract.Config, prio uint8, primary netip.Addr, conn transport.Conn, dsts []netip.Addr) (*group, error) {
+	version := cfg.VRRPVersion
+	m, err := fsm.New(fsm.Config{
+		VRID:           uint8(spec.VRID),
+		Priority:       prio,
+		Version:        version,
+		AdvertInterval: cfg.AdvertInterval,
+		Preempt:        !cfg.Preemption.Never,
+		PreemptDelay:   cfg.Preemption.Delay,
+		Primary:        primary,
+	})
+	if err != nil {
+		return nil, err
+	}
+	units, err := packet.IntervalUnits(packet.Version(version), cfg.AdvertInterval)
+	if err != nil {
+		return nil, err
+	}
+	addrs := spec.VIPs
+	if spec.IPv6() {
+		addrs = append([]netip.Addr{virtualLinkLocal(uint8(spec.VRID))}, spec.VIPs...)
+	}
+	adv := packet.Advert{Version: packet.Version(version), VRID: uint8(spec.VRID), Interval: units, Addrs: addrs}
+	if version == 2 {
+		adv.AuthType = packet.AuthSimple
+		adv.AuthData = contract.AuthPass(cfg.Name)
+	}
+	return &group{
+		spec:     spec,
+		instance: contract.InstanceName(cfg.Name, spec.Index),
+		vrid:     strconv.Itoa(spec.VRID),
+		m:        m,
+		conn:     conn,
+		dsts:     dsts,
+		advert:   adv,
+		expect: packet.Group{
+			VRID: uint8(spec.VRID), Version: adv.Version, AuthType: adv.AuthType, AuthData: adv.AuthData,
+			Interval: cfg.AdvertInterval, Addrs: addrs, Primary: conn.Source(),
+		},
+		timers: make(map[fsm.TimerKind]*time.Timer),
+	}, nil
+}
+
+// groupSet looks groups up by VRID for packet.Validate; one per family.
+type groupSet map[uint8]*group
+
+func (s groupSet) Group(vrid uint8) (packet.Group, bool) {
+	g, ok := s[vrid]
+	if !ok {
+		return packet.Group{}, false
+	}
+	return g.expect, true
+}

@@ -1,0 +1,235 @@
+package agent
+
+import (
+	"context"
+	"time"
+
+	"github.com/failoverkit/ipfailover/node/check"
+	"github.com/failoverkit/ipfailover/node/fw"
+	"github.com/failoverkit/ipfailover/node/netif"
+	"github.com/failoverkit/ipfailover/node/notify"
+	"github.com/failoverkit/ipfailover/node/transport"
+	"github.com/failoverkit/ipfailover/node/vrrp/fsm"
+	"github.com/failoverkit/ipfailover/node/vrrp/packet"
+)
+
+// onPacket validates a received datagram and hands an accepted advert to
+// its group's machine.
+func (a *Agent) onPacket(p transport.Packet) {
+	set := a.byVRID4
+	if p.Src.Is6() {
+		set = a.byVRID6
+	}
+	res, err := packet.Validate(packet.Received{Payload: p.Payload, Src: p.Src, Dst: p.Dst, TTL: uint8(min(max(p.TTL, 0), 255))}, set)
+	if err != nil {
+		reason := packet.ReasonOf(err)
+		a.deps.Metrics.Dropped.WithLabelValues(reason.String()).Inc()
+		switch reason {
+		case packet.ReasonVersionMismatch, packet.ReasonAuthType, packet.ReasonAuthData, packet.ReasonInterval:
+			// Misconfiguration across routers: worth a warning, not just a
+			// counter, but at most once a minute per sender and reason.
+			key := p.Src.String() + "/" + reason.String()
+			if now := time.Now(); now.Sub(a.warned[key]) > time.Minute {
+				a.warned[key] = now
+				a.log.Warn("advert discarded: routers of this group are configured differently", "src", p.Src, "reason", reason.String(), "err", err)
+			}
+		default:
+			a.log.Debug("advert discarded", "src", p.Src, "reason", reason.String(), "err", err)
+		}
+		return
+	}
+	g := set[res.Advert.VRID]
+	a.deps.Metrics.AdvertsRecv.WithLabelValues(g.vrid).Inc()
+	a.deps.Metrics.Checksums.WithLabelValues(res.Checksum.String()).Inc()
+	if res.AddrListMismatch {
+		a.log.Debug("advert address list differs from ours", "vrid", g.vrid, "src", p.Src, "addrs", res.Advert.Addrs)
+	}
+	a.apply(g, g.m.Handle(fsm.AdvertReceived{Src: p.Src, Priority: res.Advert.Priority, Interval: res.Advert.IntervalDuration()}))
+}
+
+// onCheck feeds a health check result to every group when it changes.
+func (a *Agent) onCheck(r check.Result) {
+	if r.OK {
+		a.deps.Metrics.Checks.WithLabelValues("ok").Inc()
+		a.deps.Metrics.CheckUp.Set(1)
+	} else {
+		a.deps.Metrics.Checks.WithLabelValues("fail").Inc()
+		a.deps.Metrics.CheckUp.Set(0)
+	}
+	if r.OK == a.healthy {
+		return
+	}
+	a.healthy = r.OK
+	if r.OK {
+		a.log.Info("health check passes again", "check", check.Describe(a.deps.Checker))
+	} else {
+		a.log.Warn("health check failed: every group goes to FAULT", "check", check.Describe(a.deps.Checker), "err", r.Err)
+	}
+	for _, g := range a.groups {
+		a.apply(g, g.m.Handle(fsm.CheckResult{OK: r.OK}))
+	}
+}
+
+// apply carries out a machine's actions, in order, on the loop.
+func (a *Agent) apply(g *group, actions []fsm.Action) {
+	for _, act := range actions {
+		switch act := act.(type) {
+		case fsm.SendAdvert:
+			a.sendAdvert(g, act.Priority)
+		case fsm.AddVIPs:
+			a.addVIPs(g)
+		case fsm.RemoveVIPs:
+			a.stopBurst(g)
+			a.removeVIPs(g)
+		case fsm.Announce:
+			a.stopBurst(g)
+			g.burst = a.deps.Announcer.Start(context.Background(), g.spec.VIPs)
+		case fsm.StartTimer:
+			a.startTimer(g, act)
+		case fsm.StopTimer:
+			if t, ok := g.timers[act.Timer]; ok {
+				t.Stop()
+				delete(g.timers, act.Timer)
+			}
+		case fsm.StateChanged:
+			a.stateChanged(g, act)
+		}
+	}
+}
+
+func (a *Agent) startTimer(g *group, act fsm.StartTimer) {
+	if t, ok := g.timers[act.Timer]; ok {
+		t.Stop()
+	}
+	ev := timerEvent{g: g, kind: act.Timer, gen: act.Gen}
+	g.timers[act.Timer] = time.AfterFunc(act.After, func() {
+		select {
+		case a.timers <- ev:
+		case <-a.done:
+		}
+	})
+}
+
+func (a *Agent) sendAdvert(g *group, prio uint8) {
+	adv := g.advert
+	adv.Priority = prio
+	for _, dst := range g.dsts {
+		b, err := packet.Append(g.buf[:0], adv, packet.EncodeOptions{Src: g.conn.Source(), Dst: dst})
+		if err != nil {
+			a.deps.Metrics.SendErrors.WithLabelValues(g.vrid).Inc()
+			a.log.Error("encoding advert", "vrid", g.vrid, "err", err)
+			return
+		}
+		g.buf = b
+		if err := g.conn.Send(b, dst); err != nil {
+			a.deps.Metrics.SendErrors.WithLabelValues(g.vrid).Inc()
+			a.log.Debug("sending advert", "vrid", g.vrid, "dst", dst, "err", err)
+			continue
+		}
+		a.deps.Metrics.AdvertsSent.WithLabelValues(g.vrid).Inc()
+	}
+}
+
+func (a *Agent) addVIPs(g *group) {
+	for _, v := range g.spec.VIPs {
+		if err := a.deps.Addrs.AddVIP(a.deps.Link, v); err != nil {
+			a.deps.Metrics.VIPErrors.Inc()
+			a.log.Error("adding VIP (will retry)", "vip", v, "interface", a.deps.Link.Name, "err", err)
+		}
+	}
+}
+
+func (a *Agent) removeVIPs(g *group) {
+	for _, v := range g.spec.VIPs {
+		if err := a.deps.Addrs.RemoveVIP(a.deps.Link, v); err != nil {
+			a.deps.Metrics.VIPErrors.Inc()
+			a.log.Error("removing VIP (will retry)", "vip", v, "interface", a.deps.Link.Name, "err", err)
+		}
+	}
+}
+
+func (a *Agent) stopBurst(g *group) {
+	if g.burst != nil {
+		g.burst.Stop()
+		g.burst = nil
+	}
+}
+
+// keepalivedState is the state word keepalived gives notify scripts.
+func keepalivedState(s fsm.State) string {
+	switch s {
+	case fsm.Master:
+		return "MASTER"
+	case fsm.Backup:
+		return "BACKUP"
+	case fsm.Fault:
+		return "FAULT"
+	default:
+		return "STOP"
+	}
+}
+
+func (a *Agent) stateChanged(g *group, act fsm.StateChanged) {
+	a.deps.Metrics.State.WithLabelValues(g.instance, g.vrid).Set(stateValue(act.To))
+	a.deps.Metrics.Transitions.WithLabelValues(g.instance, g.vrid, keepalivedState(act.To), act.Reason.String()).Inc()
+	a.log.Info("transition", "instance", g.instance, "vrid", g.spec.VRID, "from", act.From.String(), "to", act.To.String(),
+		"reason", act.Reason.String(), "priority", g.m.Priority(), "vips", g.spec.VIPs)
+	a.deps.Notifier.Notify(notify.Event{Instance: g.instance, State: keepalivedState(act.To), Priority: int(g.m.Priority())})
+}
+
+func stateValue(s fsm.State) float64 {
+	switch s {
+	case fsm.Backup:
+		return 1
+	case fsm.Master:
+		return 2
+	case fsm.Fault:
+		return 3
+	}
+	return 0
+}
+
+// firewallRules are the accept rules the configuration needs: the
+// multicast group of each family in use, or one rule per unicast peer.
+func (a *Agent) firewallRules() []fw.Rule {
+	var rules []fw.Rule
+	if a.cfg.Unicast() {
+		for _, p := range a.cfg.UnicastPeers {
+			rules = append(rules, fw.UnicastRule(p))
+		}
+		return rules
+	}
+	if len(a.byVRID4) > 0 {
+		rules = append(rules, fw.MulticastRule(fw.IPv4))
+	}
+	if len(a.byVRID6) > 0 {
+		rules = append(rules, fw.MulticastRule(fw.IPv6))
+	}
+	return rules
+}
+
+// onAddrEvent re-adds a VIP of a master group that something else removed.
+func (a *Agent) onAddrEvent(ev netif.AddrEvent) {
+	if ev.Err != nil {
+		a.log.Warn("address subscription failed; reconciling", "err", ev.Err)
+		a.reconcile()
+		return
+	}
+	if ev.Added {
+		return
+	}
+	vip := ev.Prefix.Addr()
+	for _, g := range a.groups {
+		if g.m.State() == fsm.Master && containsAddr(g.spec.VIPs, vip) {
+			a.reassert(g, vip)
+		}
+	}
+}
+
+func (a *Agent) reassert(g *group, vip interface{ String() string }) {
+	a.deps.Metrics.Reasserted.Inc()
+	a.log.Warn("VIP removed from under a master: adding it back", "vip", vip.String(), "instance", g.instance)
+	a.addVIPs(g)
+	a.stopBurst(g)
+	g.burst = a.deps.Announcer.Start(context.Background(), g.spec.VIPs)
+}

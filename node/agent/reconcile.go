@@ -1,0 +1,83 @@
+package agent
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+
+	"github.com/failoverkit/ipfailover/node/vrrp/fsm"
+)
+
+func containsAddr(list []netip.Addr, a netip.Addr) bool { return slices.Contains(list, a) }
+
+// reconcile restores "a VIP is on the interface if and only if its group is
+// Master": it adds back what a master lost (and announces it again), and
+// removes our VIPs that no master holds (a failed removal, or a group no
+// longer configured).
+func (a *Agent) reconcile() {
+	present, err := a.deps.Addrs.ListVIPs(a.deps.Link)
+	if err != nil {
+		a.log.Error("listing VIPs for reconcile", "interface", a.deps.Link.Name, "err", err)
+		return
+	}
+	have := make(map[netip.Addr]bool, len(present))
+	for _, v := range present {
+		have[v.Addr] = !v.DADFailed()
+	}
+	wanted := make(map[netip.Addr]bool)
+	for _, g := range a.groups {
+		master := g.m.State() == fsm.Master
+		for _, v := range g.spec.VIPs {
+			wanted[v] = master
+		}
+		if !master {
+			continue
+		}
+		for _, v := range g.spec.VIPs {
+			if !have[v] {
+				a.reassert(g, v)
+				break
+			}
+		}
+	}
+	for _, v := range present {
+		if !wanted[v.Addr] {
+			if err := a.deps.Addrs.RemoveVIP(a.deps.Link, v.Addr); err != nil {
+				a.deps.Metrics.VIPErrors.Inc()
+				a.log.Error("removing stray VIP", "vip", v.Addr, "err", err)
+				continue
+			}
+			a.log.Warn("removed a VIP no master of ours holds", "vip", v.Addr)
+		}
+	}
+}
+
+// releaseAll removes every configured VIP and every VIP carrying our mark
+// from the interface.
+func (a *Agent) releaseAll(when string) error {
+	var failed []string
+	seen := make(map[netip.Addr]bool)
+	remove := func(v netip.Addr) {
+		if seen[v] {
+			return
+		}
+		seen[v] = true
+		if err := a.deps.Addrs.RemoveVIP(a.deps.Link, v); err != nil {
+			failed = append(failed, fmt.Sprintf("%s: %v", v, err))
+		}
+	}
+	for _, g := range a.groups {
+		for _, v := range g.spec.VIPs {
+			remove(v)
+		}
+	}
+	if present, err := a.deps.Addrs.ListVIPs(a.deps.Link); err == nil {
+		for _, v := range present {
+			remove(v.Addr)
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("releasing VIPs at %s on %s: %v", when, a.deps.Link.Name, failed)
+	}
+	return nil
+}
