@@ -3,6 +3,8 @@ package fn
 import (
 	"fmt"
 	"path"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -10,6 +12,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
+	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/failoverkit/ipfailover/api/v1alpha1"
 	"github.com/failoverkit/ipfailover/contract"
@@ -79,7 +82,13 @@ func asWorkload(o *kfn.KubeObject) (*workload, error) {
 		return nil, nil
 	}
 	w := &workload{obj: o, replicas: 1}
-	if _, err := o.NestedResource(&w.template, "spec", "template"); err != nil {
+	tmpl, found, err := o.NestedSubObject("spec", "template")
+	if err != nil || !found {
+		return nil, fmt.Errorf("cannot read spec.template: found %t, %v", found, err)
+	}
+	// Through JSON, so that the json tags of k8s.io/api apply (the SDK's
+	// typed conversion goes by YAML field names).
+	if err := sigsyaml.Unmarshal([]byte(tmpl.String()), &w.template); err != nil {
 		return nil, fmt.Errorf("cannot read spec.template: %v", err)
 	}
 	if n, found, err := o.NestedInt64("spec", "replicas"); err == nil && found {
@@ -235,7 +244,13 @@ func (im *importer) spec(s *v1alpha1.IPFailoverSpec, cfg contract.Config, name s
 	}
 	v := &v1alpha1.VRRP{IDOffset: i32(cfg.VRIDOffset)}
 	if _, set := im.env[contract.EnvVRIDOffset]; !set {
-		im.warnf(contract.EnvVRIDOffset, "is unset: images before 4.20 used 0 (VRIDs from 1), 4.20 and later %d; the spec now says %d explicitly, so check which image ran (%s)", contract.DefaultVRIDOffset, cfg.VRIDOffset, w.container.Image)
+		switch old, known := imageBefore420(w.container.Image); {
+		case known && old:
+			v.IDOffset = i32(0)
+			im.warnf(contract.EnvVRIDOffset, "is unset and image %s predates 4.20, whose default was 0: the spec says 0 explicitly, keeping the VRIDs", w.container.Image)
+		case !known:
+			im.warnf(contract.EnvVRIDOffset, "is unset: images before 4.20 used 0 (VRIDs from 1), 4.20 and later %d; the spec says %d explicitly, so check which image ran (%s)", contract.DefaultVRIDOffset, cfg.VRIDOffset, w.container.Image)
+		}
 	}
 	if cfg.VRRPVersion != contract.DefaultVRRPVersion {
 		v.Version = int32(cfg.VRRPVersion)
@@ -359,4 +374,20 @@ func scriptField(envName string) string {
 		return "notifyScript"
 	}
 	return "checkScript"
+}
+
+// releaseTag matches the OpenShift release in an image tag: v3.11, v4.19,
+// 4.20.0-….
+var releaseTag = regexp.MustCompile(`:v?(\d+)\.(\d+)`)
+
+// imageBefore420 reports whether an image's tag names an OpenShift release
+// before 4.20 (default VRID offset 0), and whether the tag tells at all.
+func imageBefore420(image string) (old, known bool) {
+	m := releaseTag.FindStringSubmatch(image[strings.LastIndex(image, "/")+1:])
+	if m == nil {
+		return false, false
+	}
+	major, _ := strconv.Atoi(m[1])
+	minor, _ := strconv.Atoi(m[2])
+	return major < 4 || major == 4 && minor < 20, true
 }

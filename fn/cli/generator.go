@@ -62,10 +62,7 @@ func runGenerator(env Env, args []string) int {
 	fs.SetOutput(env.Stderr)
 	var g generatorFlags
 	g.register(fs)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: ipfailover-render ipfailover [NAME] --virtual-ips=... [flags]\n\nFlags (long names also take two dashes):\n")
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() { fmt.Fprint(fs.Output(), generatorUsage) }
 	names, err := parseInterspersed(fs, args)
 	if err == flag.ErrHelp {
 		return ExitOK
@@ -225,3 +222,28 @@ func parseSelector(sel string) (map[string]string, error) {
 	}
 	return out, nil
 }
+
+const generatorUsage = `Usage: ipfailover-render ipfailover [NAME] --virtual-ips=... [flags]
+
+Prints the IPFailover that "oc adm ipfailover NAME [flags]" describes (NAME
+defaults to ipfailover). Only the flags given are written; the spec's
+defaults apply to the rest.
+
+  -n, --namespace NS            namespace (default "default")
+      --virtual-ips LIST        VIPs and ranges, comma-separated (required)
+      --virtual-ip-groups N     VRRP groups (default: one per VIP)
+  -i, --interface IF            interface (default eth0)
+  -w, --watch-port PORT         port checked on each node, 0: no check (default 80)
+  -r, --replicas N              nodes running the set (default 2; oc adm: 1)
+  -l, --selector K=V,...        node selector (default: every node)
+      --vrrp-id-offset N        first VRID is N+1 (default 10; oc adm: 0)
+      --iptables-chain CHAIN    chain accepting VRRP, "" for none (default INPUT)
+      --check-script FILE       file whose content becomes the check script
+      --check-interval SECONDS  seconds between checks (default 2)
+      --notify-script FILE      file whose content becomes the notify script
+      --preemption-strategy S   "preempt_delay N" or "nopreempt" (default "preempt_delay 300")
+      --service-account NAME    ServiceAccount (default NAME)
+      --target T                Agent (default) or Keepalived
+      --image IMAGE             image (default per target)
+  -o, --output spec|manifests   print the IPFailover (default) or what it renders
+`

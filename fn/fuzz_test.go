@@ -1,0 +1,90 @@
+package fn
+
+import (
+	"testing"
+	"time"
+
+	kfn "github.com/kptdev/krm-functions-sdk/go/fn"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/failoverkit/ipfailover/api/v1alpha1"
+)
+
+// FuzzRenderSpec feeds arbitrary spec values through validation and
+// expansion: nothing may panic, a failed render generates nothing, and
+// whenever rendering succeeds every generated object decodes strictly into
+// its Kubernetes type. (The VIP parser itself is fuzzed in package
+// contract.)
+func FuzzRenderSpec(f *testing.F) {
+	f.Add("ipfailover", "1.1.1.1-2", "192.0.2.9", int32(10), int32(30060), int32(2), "ens3", "worker-a", "INPUT", int64(2e9), int64(300e9), int32(2), int64(1e9), int32(10), "Agent", false, "#!/bin/sh\n")
+	f.Add("v6", "2001:db8::a-f", "10.0.0.1", int32(0), int32(0), int32(1), "", "", "", int64(1e9), int64(0), int32(3), int64(1e8), int32(0), "Agent", true, "")
+	f.Add("ka", "10.0.0.1-250", "10.0.1.1", int32(200), int32(80), int32(3), "br-ex", "n.example.com", "", int64(3e9), int64(1e12), int32(2), int64(1e9), int32(254), "Keepalived", false, "x")
+	f.Add("Bad_Name", "", "", int32(-1), int32(-1), int32(-1), "a/b", "Bad_Node", "A B", int64(-1), int64(-1), int32(7), int64(-5), int32(-3), "???", true, "#!")
+	f.Fuzz(func(t *testing.T, name, vip1, vip2 string, groups, port, replicas int32, iface, node, chain string,
+		interval, delay int64, version int32, advert int64, offset int32, target string, remove bool, script string) {
+		ipf := &v1alpha1.IPFailover{
+			TypeMeta:   metav1.TypeMeta{APIVersion: v1alpha1.APIVersion, Kind: v1alpha1.Kind},
+			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns"},
+			Spec: v1alpha1.IPFailoverSpec{
+				VirtualIPs:    []string{vip1, vip2},
+				Groups:        groups,
+				MonitorPort:   &port,
+				Replicas:      &replicas,
+				Interface:     iface,
+				Nodes:         []string{node},
+				IPTablesChain: &chain,
+				CheckInterval: &metav1.Duration{Duration: time.Duration(interval)},
+				CheckScript:   script,
+				Preemption:    &v1alpha1.Preemption{Delay: &metav1.Duration{Duration: time.Duration(delay)}},
+				VRRP: &v1alpha1.VRRP{
+					Version:        version,
+					AdvertInterval: &metav1.Duration{Duration: time.Duration(advert)},
+					IDOffset:       &offset,
+					UnicastPeers:   []string{vip2},
+				},
+				Target: v1alpha1.Target(target),
+				Remove: remove,
+			},
+		}
+		obj, err := ToKubeObject(ipf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, Render(kfn.KubeObjects{obj}, nil))
+	})
+}
+
+// FuzzRenderYAML feeds arbitrary YAML as the spec: decoding must report,
+// never panic.
+func FuzzRenderYAML(f *testing.F) {
+	for _, s := range []string{
+		"virtualIPs: [192.0.2.1]\n",
+		"virtualIPs: 192.0.2.1\ngroups: x\nvrrp: [1]\n",
+		"virtualIPs: [192.0.2.1]\ncheckInterval: 2\nresources: {limits: {cpu: lots}}\n",
+		"virtualIPs: [&a 192.0.2.1, *a]\nbogus: {x: 1}\n",
+		"nodes: {a: b}\ntolerations: [{key: 1}]\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		objs, err := kfn.ParseKubeObjects([]byte(ipfailover("set", "ns", spec)))
+		if err != nil || len(objs) != 1 {
+			return // not one YAML object: nothing to render
+		}
+		check(t, Render(objs, nil))
+	})
+}
+
+// check asserts the invariants of any render.
+func check(t *testing.T, out *Output) {
+	t.Helper()
+	if out.Failed() {
+		if len(out.Generated) != 0 {
+			t.Fatal("a failed render generated objects")
+		}
+		return
+	}
+	for _, obj := range out.Generated {
+		decodeStrict(t, obj)
+	}
+}
