@@ -24,6 +24,8 @@ type plan struct {
 	groups []contract.Group
 	// scripts is the data of the scripts ConfigMap, nil when there is none.
 	scripts map[string]string
+	// envVars caches env(): every pod of the set gets the same environment.
+	envVars []corev1.EnvVar
 }
 
 // owner is the value of AnnotationOwner for the set's objects.

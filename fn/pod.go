@@ -23,6 +23,13 @@ var agentOnlyEnv = map[string]bool{
 // (minus agentOnlyEnv for Keepalived), plus, for the agent, the node name
 // from the downward API.
 func (p *plan) env() []corev1.EnvVar {
+	if p.envVars == nil {
+		p.envVars = p.buildEnv()
+	}
+	return p.envVars
+}
+
+func (p *plan) buildEnv() []corev1.EnvVar {
 	var out []corev1.EnvVar
 	for _, v := range p.cfg.Env() {
 		if p.keepalived() && agentOnlyEnv[v.Name] {

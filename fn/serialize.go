@@ -18,68 +18,20 @@ import (
 // creationTimestamp, empty status, resources: {}, strategy: {} …). Env
 // entries keep an explicit value: "" so that every variable is visibly set.
 func ToKubeObject(v any) (*kfn.KubeObject, error) {
-	j, err := json.Marshal(v)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return nil, fmt.Errorf("encoding %T: %w", v, err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(j))
-	dec.UseNumber()
-	root, err := jsonNode(dec)
+	root, err := parseJSON(bytes.TrimSpace(buf.Bytes()))
 	if err != nil {
 		return nil, fmt.Errorf("re-reading %T: %w", v, err)
 	}
 	prune(root)
 	restyle(root)
 	orderTop(root)
-	return kfn.NewKubeObjectFromResourceNode(yaml.NewRNode(root)), nil
-}
-
-// jsonNode reads one JSON value into a YAML node, keeping the order of
-// object keys (a YAML parser would reject some characters JSON carries
-// raw, such as DEL).
-func jsonNode(dec *json.Decoder) (*yaml.Node, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch v := tok.(type) {
-	case json.Delim:
-		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
-		if v == '{' {
-			n = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
-		}
-		for dec.More() {
-			if n.Kind == yaml.MappingNode {
-				key, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: fmt.Sprint(key)})
-			}
-			child, err := jsonNode(dec)
-			if err != nil {
-				return nil, err
-			}
-			n.Content = append(n.Content, child)
-		}
-		if _, err := dec.Token(); err != nil { // the closing delimiter
-			return nil, err
-		}
-		return n, nil
-	case string:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v}, nil
-	case json.Number:
-		tag := "!!int"
-		if strings.ContainsAny(v.String(), ".eE") {
-			tag = "!!float"
-		}
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: v.String()}, nil
-	case bool:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: fmt.Sprint(v)}, nil
-	case nil:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}, nil
-	}
-	return nil, fmt.Errorf("unexpected JSON token %v", tok)
+	return kfn.MoveToKubeObject(yaml.NewRNode(root)), nil
 }
 
 // prune drops null values and empty mappings and sequences, bottom up,
