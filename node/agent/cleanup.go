@@ -12,9 +12,11 @@ import (
 )
 
 // Cleanup removes what a failover set may have left on a node: every
-// configured VIP and every VIP carrying our mark on the interface, and the
-// VRRP accept rules in the firewall chain. It is idempotent and prints each
-// step to out, as the image's remove-failover.sh does.
+// configured VIP on the interface, and the VRRP accept rules of this set in
+// the firewall chain. VIPs carrying our mark that this set does not
+// configure are left alone: another failover set on the node may hold them.
+// It is idempotent and prints each step to out, as the image's
+// remove-failover.sh does.
 func Cleanup(cfg contract.Config, addrs Addresses, link netif.Link, linkErr error, firewall fw.Firewall, out io.Writer) error {
 	fmt.Fprintf(out, "cleanup of failover set %q\n", cfg.Name)
 	var errs []error
@@ -25,27 +27,15 @@ func Cleanup(cfg contract.Config, addrs Addresses, link netif.Link, linkErr erro
 		errs = append(errs, linkErr)
 	default:
 		removed := 0
-		seen := make(map[netip.Addr]bool)
-		var targets []netip.Addr
-		if present, err := addrs.ListVIPs(link); err == nil {
-			for _, v := range present {
-				targets = append(targets, v.Addr)
-			}
-		} else {
-			errs = append(errs, err)
-		}
-		targets = append(targets, cfg.Addrs()...)
 		current := make(map[netip.Addr]bool)
 		if present, err := allAddrs(link); err == nil {
 			for _, a := range present {
 				current[a] = true
 			}
+		} else {
+			errs = append(errs, err)
 		}
-		for _, v := range targets {
-			if seen[v] {
-				continue
-			}
-			seen[v] = true
+		for _, v := range cfg.Addrs() {
 			if !current[v] {
 				continue
 			}

@@ -12,8 +12,12 @@ func containsAddr(list []netip.Addr, a netip.Addr) bool { return slices.Contains
 
 // reconcile restores "a VIP is on the interface if and only if its group is
 // Master": it adds back what a master lost (and announces it again), and
-// removes our VIPs that no master holds (a failed removal, or a group no
-// longer configured).
+// removes this set's VIPs that no master of ours holds (a failed removal).
+//
+// It only ever touches this set's configured VIPs. The mark on our VIPs is
+// the same for every failover set, so a marked address outside our
+// configuration may be another set's VIP on the same node, held by that
+// set's master: it is not ours to remove.
 func (a *Agent) reconcile() {
 	present, err := a.deps.Addrs.ListVIPs(a.deps.Link)
 	if err != nil {
@@ -41,7 +45,7 @@ func (a *Agent) reconcile() {
 		}
 	}
 	for _, v := range present {
-		if !wanted[v.Addr] {
+		if master, ours := wanted[v.Addr]; ours && !master {
 			if err := a.deps.Addrs.RemoveVIP(a.deps.Link, v.Addr); err != nil {
 				a.deps.Metrics.VIPErrors.Inc()
 				a.log.Error("removing stray VIP", "vip", v.Addr, "err", err)
@@ -52,28 +56,17 @@ func (a *Agent) reconcile() {
 	}
 }
 
-// releaseAll removes every configured VIP and every VIP carrying our mark
-// from the interface.
+// releaseAll removes every configured VIP from the interface (whether or
+// not it carries our mark: a VIP left by a killed agent or by keepalived
+// must go too). Marked VIPs outside the configuration are left alone: they
+// may belong to another failover set on this node.
 func (a *Agent) releaseAll(when string) error {
 	var failed []string
-	seen := make(map[netip.Addr]bool)
-	remove := func(v netip.Addr) {
-		if seen[v] {
-			return
-		}
-		seen[v] = true
-		if err := a.deps.Addrs.RemoveVIP(a.deps.Link, v); err != nil {
-			failed = append(failed, fmt.Sprintf("%s: %v", v, err))
-		}
-	}
 	for _, g := range a.groups {
 		for _, v := range g.spec.VIPs {
-			remove(v)
-		}
-	}
-	if present, err := a.deps.Addrs.ListVIPs(a.deps.Link); err == nil {
-		for _, v := range present {
-			remove(v.Addr)
+			if err := a.deps.Addrs.RemoveVIP(a.deps.Link, v); err != nil {
+				failed = append(failed, fmt.Sprintf("%s: %v", v, err))
+			}
 		}
 	}
 	if len(failed) > 0 {

@@ -116,3 +116,21 @@ func (c *cluster) startAll(extra ...string) {
 		n.start(extra...)
 	}
 }
+
+// sibling returns a cluster for a second failover set cfg on the same lab
+// and the same hosts, as when two IPFailover sets share nodes.
+func (c *cluster) sibling(cfg contract.Config) *cluster {
+	c.t.Helper()
+	if cfg.ReplicaCount == 0 || cfg.ReplicaCount == contract.ImageReplicaCount {
+		cfg.ReplicaCount = len(c.nodes)
+	}
+	groups, err := cfg.Groups()
+	if err != nil {
+		c.t.Fatalf("planning groups: %v", err)
+	}
+	s := &cluster{t: c.t, lab: c.lab, cfg: cfg, groups: groups, client: c.client}
+	for _, n := range c.nodes {
+		s.nodes = append(s.nodes, &node{Host: n.Host, c: s})
+	}
+	return s
+}
