@@ -210,26 +210,32 @@ func (c Config) Validate() error {
 	if c.Priority < 0 || c.Priority > 255 {
 		add(fieldErr(FieldPriority, -1, fmt.Sprint(c.Priority), "must be 1..255, or 0 to compute priorities"))
 	}
+	peerAt := make(map[netip.Addr]int, len(c.UnicastPeers))
 	for i, p := range c.UnicastPeers {
 		if !p.IsValid() || p.IsUnspecified() || p.IsMulticast() || p.IsLoopback() {
 			add(fieldErr(FieldUnicastPeers, i, p.String(), "must be a unicast address"))
 		}
-		if j := slices.Index(c.UnicastPeers, p); j < i {
-			add(fieldErr(FieldUnicastPeers, i, p.String(), "is listed twice (also entry %d)", j+1))
+		if j, dup := peerAt[p]; dup {
+			add(dupErr(FieldUnicastPeers, i, j, p.String(), "is listed twice"))
+			continue
 		}
+		peerAt[p] = i
 	}
 	switch c.IPTablesBackend {
 	case "auto", "nft", "legacy":
 	default:
 		add(fieldErr(FieldIPTablesBackend, -1, c.IPTablesBackend, "must be auto, nft or legacy"))
 	}
+	nodeAt := make(map[string]int, len(c.Nodes))
 	for i, n := range c.Nodes {
 		if n == "" {
 			add(fieldErr(FieldNodes, i, n, "node names must not be empty"))
 		}
-		if j := slices.Index(c.Nodes, n); j < i {
-			add(fieldErr(FieldNodes, i, n, "is listed twice (also entry %d)", j+1))
+		if j, dup := nodeAt[n]; dup {
+			add(dupErr(FieldNodes, i, j, n, "is listed twice"))
+			continue
 		}
+		nodeAt[n] = i
 	}
 	return errors.Join(errs...)
 }

@@ -185,6 +185,7 @@ func (c Config) Env() []Var {
 		{EnvVRRPVersion, strconv.Itoa(c.VRRPVersion)},
 		{EnvAdvertInterval, c.AdvertInterval.String()},
 		{EnvHealthPort, strconv.Itoa(c.HealthPort)},
+		{EnvIPTablesBackend, c.IPTablesBackend},
 	}
 	if c.UnicastSource.IsValid() {
 		vars = append(vars, Var{EnvUnicastSource, c.UnicastSource.String()})

@@ -76,10 +76,13 @@ func (f Field) String() string { return f.EnvName() }
 
 // FieldError is a value that breaks a rule of the contract. Index is the
 // position of the offending entry in a list-valued field (VIP entries,
-// excluded VRIDs, peers), or -1 when the whole field is at fault.
+// excluded VRIDs, peers), or -1 when the whole field is at fault. Other is
+// the position of an earlier entry the finding refers to (the first copy
+// of a duplicate), or -1.
 type FieldError struct {
 	Field Field
 	Index int
+	Other int
 	Value string
 	Rule  string
 }
@@ -96,9 +99,18 @@ func (e *FieldError) Error() string {
 	}
 	b.WriteString(": ")
 	b.WriteString(e.Rule)
+	if e.Other >= 0 {
+		fmt.Fprintf(&b, " (also entry %d)", e.Other+1)
+	}
 	return b.String()
 }
 
 func fieldErr(f Field, index int, value, format string, args ...any) *FieldError {
-	return &FieldError{Field: f, Index: index, Value: value, Rule: fmt.Sprintf(format, args...)}
+	return &FieldError{Field: f, Index: index, Other: -1, Value: value, Rule: fmt.Sprintf(format, args...)}
+}
+
+func dupErr(f Field, index, other int, value, format string, args ...any) *FieldError {
+	e := fieldErr(f, index, value, format, args...)
+	e.Other = other
+	return e
 }

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -34,16 +35,20 @@ const MaxVRID = 255
 // VRID past 255 (keepalived rejects the instance) and a group that would mix
 // IPv4 and IPv6 (one VRRP instance carries one family, RFC 9568 §5.2.9).
 func PlanGroups(vips []netip.Addr, groups, offset int, excluded []int) ([]Group, error) {
+	var errs []error
 	if groups < 0 {
-		return nil, fieldErr(FieldVIPGroups, -1, fmt.Sprint(groups), "must be 0 (one group per VIP) or a positive count")
+		errs = append(errs, fieldErr(FieldVIPGroups, -1, fmt.Sprint(groups), "must be 0 (one group per VIP) or a positive count"))
 	}
 	if offset < 0 || offset > MaxVRID-1 {
-		return nil, fieldErr(FieldVRIDOffset, -1, fmt.Sprint(offset), "must be in 0..254 (the first VRID is offset+1)")
+		errs = append(errs, fieldErr(FieldVRIDOffset, -1, fmt.Sprint(offset), "must be in 0..254 (the first VRID is offset+1)"))
 	}
 	for i, x := range excluded {
 		if x < 1 || x > MaxVRID {
-			return nil, fieldErr(FieldExcludedVRIDs, i, fmt.Sprint(x), "VRIDs are 1..255")
+			errs = append(errs, fieldErr(FieldExcludedVRIDs, i, fmt.Sprint(x), "VRIDs are 1..255"))
 		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	base := offset
 	n := len(vips)

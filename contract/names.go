@@ -46,6 +46,29 @@ const (
 	EnvIPTablesBackend = "OPENSHIFT_HA_IPTABLES_BACKEND"
 )
 
+// agentOnly are the variables only our agent reads; the image ignores them.
+var agentOnly = map[string]bool{
+	EnvVRRPVersion: true, EnvAdvertInterval: true, EnvHealthPort: true, EnvPriority: true,
+	EnvNodes: true, EnvNodeName: true, EnvIPTablesBackend: true,
+}
+
+// AgentOnly reports whether only our agent reads the variable, so a
+// Deployment for OpenShift's keepalived-ipfailover image can leave it out.
+func AgentOnly(name string) bool { return agentOnly[name] }
+
+// KnownVars lists every variable of the contract, the image's and ours, in
+// a fixed order.
+func KnownVars() []string {
+	return []string{
+		EnvConfigName, EnvVirtualIPs, EnvVIPGroups, EnvInterface, EnvMonitorPort, EnvReplicaCount,
+		EnvVRIDOffset, EnvExcludedVRIDs, EnvIPTablesChain, EnvNFTablesRule, EnvCheckScript,
+		EnvCheckInterval, EnvNotifyScript, EnvPreemption, EnvUnicastPeers, EnvUnicastSource,
+		EnvMulticastSource, EnvAdminEmails, EnvSMTPServer, EnvUseUnicast, EnvSelector,
+		EnvVRRPVersion, EnvAdvertInterval, EnvHealthPort, EnvPriority, EnvNodes, EnvNodeName,
+		EnvIPTablesBackend,
+	}
+}
+
 // ScrubbedName is the config name reduced the way the image derives
 // keepalived's router_id and instance names: only [A-Za-z0-9_-] are kept,
 // then '-' becomes '_'.

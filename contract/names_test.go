@@ -27,3 +27,34 @@ func TestNames(t *testing.T) {
 		t.Errorf("AuthPass(bench) = %q", p)
 	}
 }
+
+func TestKnownAndAgentOnlyVars(t *testing.T) {
+	known := map[string]bool{}
+	for _, v := range KnownVars() {
+		if known[v] {
+			t.Errorf("%s listed twice", v)
+		}
+		known[v] = true
+	}
+	// Every variable Env writes, and every field's variable, is known.
+	c := ImageDefaults()
+	c.Priority, c.Nodes = 1, []string{"n"}
+	for _, v := range c.Env() {
+		if !known[v.Name] {
+			t.Errorf("Env writes %s, which KnownVars lacks", v.Name)
+		}
+	}
+	for f := FieldConfigName; f <= FieldIPTablesBackend; f++ {
+		if !known[f.EnvName()] {
+			t.Errorf("field %d (%s) is not in KnownVars", f, f.EnvName())
+		}
+	}
+	for _, v := range []string{EnvVRRPVersion, EnvAdvertInterval, EnvHealthPort, EnvPriority, EnvNodes, EnvNodeName, EnvIPTablesBackend} {
+		if !AgentOnly(v) {
+			t.Errorf("%s should be agent-only", v)
+		}
+	}
+	if AgentOnly(EnvVirtualIPs) || AgentOnly(EnvExcludedVRIDs) {
+		t.Error("image variables marked agent-only")
+	}
+}

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -68,6 +69,9 @@ func ParseRange(s string) (Range, error) {
 	}
 	parts := strings.Split(s, "-")
 	if len(parts) > 2 {
+		if _, err := parseVIP(parts[0]); err != nil {
+			return Range{}, fmt.Errorf("%q is not an IP address or a range", s)
+		}
 		return Range{}, fmt.Errorf("a range has exactly one '-' (first-last)")
 	}
 	first, err := parseVIP(parts[0])
@@ -177,30 +181,44 @@ func withLast(a netip.Addr, v int) netip.Addr {
 
 // ParseVIPEntries parses a list of entries (the spec's list, or the
 // comma-split environment value), expands it and rejects duplicates and
-// oversize lists. Errors are *FieldError values of FieldVirtualIPs carrying
-// the index of the entry at fault.
+// oversize lists. Every finding is reported, joined: each is a *FieldError
+// of FieldVirtualIPs carrying the index of the entry at fault (and, for a
+// duplicate, the index of the entry that holds the first copy in Other).
+// With findings, the ranges and addresses of the entries that passed are
+// still returned, so that a caller can go on checking what it can (groups,
+// VRIDs); it must not use them as the configuration.
 func ParseVIPEntries(entries []string) ([]Range, []netip.Addr, error) {
 	ranges := make([]Range, 0, len(entries))
 	var addrs []netip.Addr
+	var errs []error
 	seen := make(map[netip.Addr]int)
 	for i, e := range entries {
 		r, err := ParseRange(e)
 		if err != nil {
-			return nil, nil, fieldErr(FieldVirtualIPs, i, e, "%v", err)
+			errs = append(errs, fieldErr(FieldVirtualIPs, i, e, "%v", err))
+			continue
 		}
 		if len(addrs)+r.Len() > MaxVIPs {
-			return nil, nil, fieldErr(FieldVirtualIPs, i, e, "the list would exceed %d VIPs", MaxVIPs)
+			errs = append(errs, fieldErr(FieldVirtualIPs, i, e, "the list would exceed %d VIPs", MaxVIPs))
+			break
 		}
+		clean := true
 		for _, a := range r.Addrs() {
 			if j, dup := seen[a]; dup {
-				return nil, nil, fieldErr(FieldVirtualIPs, i, e, "duplicate VIP %s (already in entry %d %q)", a, j+1, entries[j])
+				errs = append(errs, dupErr(FieldVirtualIPs, i, j, e, "duplicate VIP %s", a))
+				clean = false
 			}
-			seen[a] = i
-			addrs = append(addrs, a)
 		}
+		if !clean {
+			continue
+		}
+		for _, a := range r.Addrs() {
+			seen[a] = i
+		}
+		addrs = append(addrs, r.Addrs()...)
 		ranges = append(ranges, r)
 	}
-	return ranges, addrs, nil
+	return ranges, addrs, errors.Join(errs...)
 }
 
 // SplitList splits a comma-separated environment value into trimmed

@@ -54,6 +54,7 @@ func TestParseRangeRejects(t *testing.T) {
 		{"192.0.2.250-256", "past 255"},
 		{"192.0.2.256", "past 255"},
 		{"192.0.2.1-2-3", "exactly one '-'"},
+		{"not-an-address", "not an IP address or a range"},
 		{"192.0.2.10-198.51.100.12", "only the last octet"},
 		{"2001:db8::a-2001:db9::f", "only the last hextet"},
 		{"192.0.2.10-2001:db8::1", "mixes IPv4 and IPv6"},
@@ -93,11 +94,17 @@ func TestParseVIPEntries(t *testing.T) {
 
 	_, _, err = ParseVIPEntries([]string{"192.0.2.10-12", "198.51.100.1", "192.0.2.11"})
 	var fe *FieldError
-	if !errors.As(err, &fe) || fe.Index != 2 || !strings.Contains(fe.Rule, "duplicate VIP 192.0.2.11") || !strings.Contains(fe.Rule, "entry 1") {
-		t.Fatalf("duplicate: got %v", err)
+	if !errors.As(err, &fe) || fe.Index != 2 || fe.Other != 0 || fe.Rule != "duplicate VIP 192.0.2.11" {
+		t.Fatalf("duplicate: got %#v", fe)
 	}
-	if !strings.HasPrefix(err.Error(), "OPENSHIFT_HA_VIRTUAL_IPS entry 3 \"192.0.2.11\": duplicate") {
-		t.Errorf("message %q does not name the variable and entry", err)
+	if err.Error() != `OPENSHIFT_HA_VIRTUAL_IPS entry 3 "192.0.2.11": duplicate VIP 192.0.2.11 (also entry 1)` {
+		t.Errorf("message %q does not name the variable and both entries", err)
+	}
+
+	// Every finding is reported, not just the first.
+	_, _, err = ParseVIPEntries([]string{"192.0.2.1/32", "192.0.2.5-3", "192.0.2.7", "192.0.2.7"})
+	if n := strings.Count(err.Error(), "OPENSHIFT_HA_VIRTUAL_IPS entry"); n != 3 {
+		t.Errorf("want 3 findings, got %d: %v", n, err)
 	}
 
 	_, _, err = ParseVIPEntries([]string{"192.0.2.1", "192.0.2.2/32"})

@@ -3,8 +3,6 @@ package fn
 import (
 	"errors"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/failoverkit/ipfailover/contract"
@@ -60,7 +58,11 @@ func contractProblems(err error, keep func(*contract.FieldError) bool) problems 
 		if keep != nil && !keep(fe) {
 			continue
 		}
-		out.errorf(SpecPath(fe.Field, fe.Index), "%s", specEntries(fieldMessage(fe), SpecPath(fe.Field, -1)))
+		msg := fieldMessage(fe)
+		if fe.Other >= 0 {
+			msg += " (also " + SpecPath(fe.Field, fe.Other) + ")"
+		}
+		out.errorf(SpecPath(fe.Field, fe.Index), "%s", msg)
 	}
 	return out
 }
@@ -72,23 +74,6 @@ func fieldMessage(fe *contract.FieldError) string {
 		return fe.Rule
 	}
 	return fmt.Sprintf("%q: %s", fe.Value, fe.Rule)
-}
-
-// entryRef matches the contract's 1-based references to other entries of
-// a list ("already in entry 2", "also entry 2").
-var entryRef = regexp.MustCompile(`\bentry (\d+)\b`)
-
-// specEntries rewrites the contract's 1-based "entry N" references into
-// the spec's 0-based paths: "entry 2" of spec.virtualIPs becomes
-// spec.virtualIPs[1].
-func specEntries(msg, field string) string {
-	return entryRef.ReplaceAllStringFunc(msg, func(m string) string {
-		n, err := strconv.Atoi(entryRef.FindStringSubmatch(m)[1])
-		if err != nil || n < 1 {
-			return m
-		}
-		return index(field, n-1)
-	})
 }
 
 // flatten unwraps errors.Join trees into their leaves.

@@ -286,12 +286,9 @@ func (im *importer) spec(s *v1alpha1.IPFailoverSpec, cfg contract.Config, name s
 // unknownVars warns about OPENSHIFT_HA_* variables the contract does not
 // know (typos, which the image ignores silently).
 func (im *importer) unknownVars() {
-	known := map[string]bool{
-		contract.EnvNFTablesRule: true, contract.EnvAdminEmails: true, contract.EnvSMTPServer: true,
-		contract.EnvUseUnicast: true, contract.EnvSelector: true,
-	}
-	for f := contract.FieldUnknown + 1; f.EnvName() != "UNKNOWN"; f++ {
-		known[f.EnvName()] = true
+	known := map[string]bool{}
+	for _, v := range contract.KnownVars() {
+		known[v] = true
 	}
 	for _, e := range im.w.container.Env {
 		if strings.HasPrefix(e.Name, "OPENSHIFT_HA_") && !known[e.Name] {

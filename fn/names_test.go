@@ -1,12 +1,14 @@
 package fn
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/failoverkit/ipfailover/api/v1alpha1"
+	"github.com/failoverkit/ipfailover/contract"
 )
 
 func TestJobName(t *testing.T) {
@@ -94,9 +96,14 @@ func TestScriptsHash(t *testing.T) {
 	}
 }
 
-func TestSpecEntries(t *testing.T) {
-	got := specEntries(`duplicate VIP 10.0.0.1 (already in entry 2 "10.0.0.1")`, "spec.virtualIPs")
-	if want := `duplicate VIP 10.0.0.1 (already in spec.virtualIPs[1] "10.0.0.1")`; got != want {
+func TestContractProblemsPointAtBothEntries(t *testing.T) {
+	_, _, err := contract.ParseVIPEntries([]string{"10.0.0.1", "10.0.0.2", "10.0.0.1"})
+	ps := contractProblems(err, nil)
+	if len(ps) != 1 {
+		t.Fatalf("problems: %+v", ps)
+	}
+	got := fmt.Sprintf("%s: %s", ps[0].Field, ps[0].Message)
+	if want := `spec.virtualIPs[2]: duplicate VIP 10.0.0.1 (also spec.virtualIPs[0])`; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }

@@ -7,20 +7,8 @@ import (
 	"github.com/failoverkit/ipfailover/contract"
 )
 
-// agentOnlyEnv are the variables of the contract that only our agent reads;
-// the Keepalived target leaves them out, since the image ignores them and
-// the renderer has already rejected every value the image could not honour.
-var agentOnlyEnv = map[string]bool{
-	contract.EnvVRRPVersion:    true,
-	contract.EnvAdvertInterval: true,
-	contract.EnvHealthPort:     true,
-	contract.EnvPriority:       true,
-	contract.EnvNodes:          true,
-	contract.EnvNodeName:       true,
-}
-
 // env is the container environment: every variable of contract.Config.Env
-// (minus agentOnlyEnv for Keepalived), plus, for the agent, the node name
+// (minus the agent-only ones for Keepalived, see contract.AgentOnly), plus, for the agent, the node name
 // from the downward API.
 func (p *plan) env() []corev1.EnvVar {
 	if p.envVars == nil {
@@ -32,7 +20,7 @@ func (p *plan) env() []corev1.EnvVar {
 func (p *plan) buildEnv() []corev1.EnvVar {
 	var out []corev1.EnvVar
 	for _, v := range p.cfg.Env() {
-		if p.keepalived() && agentOnlyEnv[v.Name] {
+		if p.keepalived() && contract.AgentOnly(v.Name) {
 			continue
 		}
 		out = append(out, corev1.EnvVar{Name: v.Name, Value: v.Value})

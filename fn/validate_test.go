@@ -24,7 +24,7 @@ func TestValidation(t *testing.T) {
 			"error spec.virtualIPs[4]: white space",
 		}},
 		{"duplicate VIP names the earlier entry by path", "virtualIPs: [192.0.2.1-3, 192.0.2.2]\n", []string{
-			"error spec.virtualIPs[1]: duplicate VIP 192.0.2.2 (already in spec.virtualIPs[0]",
+			"error spec.virtualIPs[1]: duplicate VIP 192.0.2.2 (also spec.virtualIPs[0])",
 		}},
 		{"empty VIP list", "virtualIPs: []\n", []string{"error spec.virtualIPs: is empty"}},
 		{"too many VRIDs", "virtualIPs: [10.0.0.1-250]\nvrrp: {idOffset: 10}\n", []string{"error spec.groups: would need VRID 256"}},
