@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"net/netip"
 	"time"
 
 	"github.com/failoverkit/ipfailover/node/check"
@@ -208,22 +209,42 @@ func (a *Agent) firewallRules() []fw.Rule {
 	return rules
 }
 
-// onAddrEvent re-adds a VIP of a master group that something else removed.
+// onAddrEvent keeps "VIP iff master" when something else changes the
+// interface: it re-adds a VIP removed from a master group, and removes a
+// VIP of a group that is not master (Backup, Fault) as soon as something
+// adds it, e.g. a network manager or a person configuring it by hand, which
+// would make two nodes answer ARP or ND for it. Addresses of other prefix
+// lengths are not VIPs and are left alone.
 func (a *Agent) onAddrEvent(ev netif.AddrEvent) {
 	if ev.Err != nil {
 		a.log.Warn("address subscription failed; reconciling", "err", ev.Err)
 		a.reconcile()
 		return
 	}
-	if ev.Added {
-		return
-	}
 	vip := ev.Prefix.Addr()
 	for _, g := range a.groups {
-		if g.m.State() == fsm.Master && containsAddr(g.spec.VIPs, vip) {
+		if !containsAddr(g.spec.VIPs, vip) {
+			continue
+		}
+		master := g.m.State() == fsm.Master
+		switch {
+		case !ev.Added && master:
 			a.reassert(g, vip)
+		case ev.Added && !master && ev.Prefix.Bits() == vip.BitLen():
+			a.evict(g, vip)
 		}
 	}
+}
+
+// evict removes a VIP of a group that is not master.
+func (a *Agent) evict(g *group, vip netip.Addr) {
+	if err := a.deps.Addrs.RemoveVIP(a.deps.Link, vip); err != nil {
+		a.deps.Metrics.VIPErrors.Inc()
+		a.log.Error("removing a VIP added while not master", "vip", vip, "instance", g.instance, "err", err)
+		return
+	}
+	a.deps.Metrics.Strays.Inc()
+	a.log.Warn("VIP added while not master: removed it", "vip", vip, "instance", g.instance, "state", g.m.State().String())
 }
 
 func (a *Agent) reassert(g *group, vip interface{ String() string }) {

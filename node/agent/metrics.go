@@ -18,6 +18,7 @@ type Metrics struct {
 	Checks       *prometheus.CounterVec
 	CheckUp      prometheus.Gauge
 	Reasserted   prometheus.Counter
+	Strays       prometheus.Counter
 	VIPErrors    prometheus.Counter
 	NotifyDrops  prometheus.CounterFunc
 	notifyDropFn func() float64
@@ -67,6 +68,10 @@ func NewMetrics() *Metrics {
 		Name: "ipfailover_vips_reasserted_total",
 		Help: "VIPs found missing on a master (removed by something else) and added back.",
 	})
+	m.Strays = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "ipfailover_vips_stray_removed_total",
+		Help: "VIPs found on the interface while their group was not master (added by something else, or a failed removal) and removed.",
+	})
 	m.VIPErrors = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "ipfailover_vip_errors_total",
 		Help: "Failed attempts to add or remove a VIP (retried by the reconcile loop).",
@@ -81,7 +86,7 @@ func NewMetrics() *Metrics {
 		return m.notifyDropFn()
 	})
 	m.Registry.MustRegister(m.State, m.Transitions, m.AdvertsSent, m.AdvertsRecv, m.Dropped, m.Checksums,
-		m.SendErrors, m.Checks, m.CheckUp, m.Reasserted, m.VIPErrors, m.NotifyDrops,
+		m.SendErrors, m.Checks, m.CheckUp, m.Reasserted, m.Strays, m.VIPErrors, m.NotifyDrops,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

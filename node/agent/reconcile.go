@@ -51,6 +51,7 @@ func (a *Agent) reconcile() {
 				a.log.Error("removing stray VIP", "vip", v.Addr, "err", err)
 				continue
 			}
+			a.deps.Metrics.Strays.Inc()
 			a.log.Warn("removed a VIP no master of ours holds", "vip", v.Addr)
 		}
 	}
