@@ -2,6 +2,7 @@ package agent_test
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"sync"
 	"time"
@@ -12,25 +13,49 @@ import (
 	"github.com/failoverkit/ipfailover/node/vrrp/packet"
 )
 
+// journal records, in order, what the agent did to the fakes ("add",
+// "remove", "send <priority>"), for tests about the order of effects.
+type journal struct {
+	mu      sync.Mutex
+	entries []string
+}
+
+func (j *journal) add(e string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.entries = append(j.entries, e)
+}
+
+func (j *journal) snapshot() []string {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return append([]string(nil), j.entries...)
+}
+
 // fakeAddrs is an interface's address list: marked addresses are ours
 // (added with AddVIP), unmarked ones were added by something else.
 type fakeAddrs struct {
 	mu     sync.Mutex
 	marked map[netip.Addr]bool // address -> carries our mark
+	j      *journal
 }
 
-func newFakeAddrs() *fakeAddrs { return &fakeAddrs{marked: map[netip.Addr]bool{}} }
+func newFakeAddrs(j *journal) *fakeAddrs { return &fakeAddrs{marked: map[netip.Addr]bool{}, j: j} }
 
 func (f *fakeAddrs) AddVIP(_ netif.Link, vip netip.Addr) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.marked[vip] = true
+	f.j.add("add")
 	return nil
 }
 
 func (f *fakeAddrs) RemoveVIP(_ netif.Link, vip netip.Addr) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if _, ok := f.marked[vip]; ok {
+		f.j.add("remove")
+	}
 	delete(f.marked, vip)
 	return nil
 }
@@ -67,12 +92,13 @@ func (f *fakeAddrs) has(a netip.Addr) bool {
 type fakeConn struct {
 	src  netip.Addr
 	in   chan transport.Packet
+	j    *journal
 	mu   sync.Mutex
 	sent []uint8
 }
 
-func newFakeConn(src netip.Addr) *fakeConn {
-	return &fakeConn{src: src, in: make(chan transport.Packet, 16)}
+func newFakeConn(src netip.Addr, j *journal) *fakeConn {
+	return &fakeConn{src: src, in: make(chan transport.Packet, 16), j: j}
 }
 
 func (c *fakeConn) Receive(ctx context.Context) (transport.Packet, error) {
@@ -92,6 +118,7 @@ func (c *fakeConn) Send(payload []byte, dst netip.Addr) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.sent = append(c.sent, adv.Priority)
+	c.j.add(fmt.Sprintf("send %d", adv.Priority))
 	return nil
 }
 

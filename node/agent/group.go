@@ -13,17 +13,18 @@ import (
 
 // group is the runtime of one VRRP virtual router. Only the loop touches it.
 type group struct {
-	spec     contract.Group
-	instance string // keepalived's instance name, given to notify scripts
-	vrid     string // VRID as a label value
-	m        *fsm.Machine
-	conn     transport.Conn
-	dsts     []netip.Addr  // multicast group, or the unicast peers of the family
-	advert   packet.Advert // template: Priority is set per send
-	expect   packet.Group  // what received adverts must match
-	timers   map[fsm.TimerKind]*time.Timer
-	burst    Stopper
-	buf      []byte
+	spec      contract.Group
+	instance  string // keepalived's instance name, given to notify scripts
+	vrid      string // VRID as a label value
+	m         *fsm.Machine
+	conn      transport.Conn
+	dsts      []netip.Addr  // multicast group, or the unicast peers of the family
+	advert    packet.Advert // template: Priority is set per send
+	expect    packet.Group  // what received adverts must match
+	timers    map[fsm.TimerKind]*time.Timer
+	burst     Stopper
+	refreshed time.Time // last announcement restarted by refreshAnnouncement
+	buf       []byte
 }
 
 // virtualLinkLocal is the link-local address a VRRPv3 IPv6 virtual router

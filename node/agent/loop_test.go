@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/netip"
+	"slices"
 	"testing"
 	"time"
 
@@ -30,6 +31,7 @@ type rig struct {
 	addrs  *fakeAddrs
 	conn   *fakeConn
 	ann    *fakeAnnouncer
+	j      *journal
 	events chan netif.AddrEvent
 	m      *agent.Metrics
 	stop   func() error
@@ -53,7 +55,8 @@ func start(t *testing.T, prio int, reconcile time.Duration, checker check.Checke
 	cfg.CheckInterval = time.Second
 	cfg.Priority = prio
 	cfg.Preemption = contract.Preemption{}
-	r := &rig{t: t, addrs: newFakeAddrs(), conn: newFakeConn(self), ann: &fakeAnnouncer{},
+	j := &journal{}
+	r := &rig{t: t, j: j, addrs: newFakeAddrs(j), conn: newFakeConn(self, j), ann: &fakeAnnouncer{},
 		events: make(chan netif.AddrEvent, 16), m: agent.NewMetrics()}
 	deps := agent.Deps{
 		Link: netif.Link{Name: "eth0", Index: 2}, Addrs: r.addrs, Conn4: r.conn, Announcer: r.ann,
@@ -115,14 +118,21 @@ func (r *rig) counter(name string) float64 {
 	return 0
 }
 
-// advertise feeds adverts of a live master with priority prio from the
-// peer every 30 ms until the test ends.
-func (r *rig) advertise(prio uint8) {
+// advert is a VRRPv3 advert for our VRID from src with priority prio.
+func (r *rig) advert(prio uint8, src netip.Addr) transport.Packet {
+	r.t.Helper()
 	b, err := packet.Marshal(packet.Advert{Version: 3, VRID: 11, Priority: prio, Interval: 10, Addrs: []netip.Addr{vip}},
-		packet.EncodeOptions{Src: peer, Dst: transport.GroupV4})
+		packet.EncodeOptions{Src: src, Dst: transport.GroupV4})
 	if err != nil {
 		r.t.Fatal(err)
 	}
+	return transport.Packet{Payload: b, Src: src, Dst: transport.GroupV4, TTL: 255, IfIndex: 2}
+}
+
+// advertise feeds adverts of a live master with priority prio from the
+// peer every 30 ms until the test ends.
+func (r *rig) advertise(prio uint8) {
+	p := r.advert(prio, peer)
 	done := make(chan struct{})
 	r.t.Cleanup(func() { close(done) })
 	go func() {
@@ -130,7 +140,7 @@ func (r *rig) advertise(prio uint8) {
 		defer tick.Stop()
 		for {
 			select {
-			case r.conn.in <- transport.Packet{Payload: b, Src: peer, Dst: transport.GroupV4, TTL: 255, IfIndex: 2}:
+			case r.conn.in <- p:
 			case <-done:
 				return
 			}
@@ -259,5 +269,71 @@ func TestShutdownResignsAndReleases(t *testing.T) {
 	}
 	if r.a.Ready() {
 		t.Error("Ready after shutdown")
+	}
+}
+
+// TestMasterMeetingAnotherMaster feeds a master one advert of another
+// master, as when a partition heals. If we outrank it, we stay master and
+// announce the VIPs again (neighbours learned the other master's MAC
+// meanwhile), at most once a second however many adverts it sends. If it
+// outranks us, we step down, remove the VIPs and send one advert at our
+// priority, so that it hears a lower master and re-announces.
+func TestMasterMeetingAnotherMaster(t *testing.T) {
+	lower := netip.MustParseAddr("192.0.2.10") // below self (.11)
+	for _, tc := range []struct {
+		name      string
+		prio      uint8
+		src       netip.Addr
+		stays     bool
+		refreshes float64
+	}{
+		{name: "lower priority", prio: 100, src: peer, stays: true, refreshes: 1},
+		{name: "equal priority, lower address", prio: 200, src: lower, stays: true, refreshes: 1},
+		{name: "equal priority, higher address", prio: 200, src: peer, stays: false},
+		{name: "higher priority", prio: 250, src: lower, stays: false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := start(t, 200, time.Hour, nil)
+			if !eventually(func() bool { return r.counter("ipfailover_vrrp_state") == 2 }) {
+				t.Fatal("never became master")
+			}
+			bursts := r.ann.count()
+			for range 3 {
+				r.conn.in <- r.advert(tc.prio, tc.src)
+			}
+			if tc.stays {
+				if !eventually(func() bool { return r.counter("ipfailover_announce_refreshes_total") == tc.refreshes }) {
+					t.Fatalf("refreshes = %v, want %v", r.counter("ipfailover_announce_refreshes_total"), tc.refreshes)
+				}
+				time.Sleep(50 * time.Millisecond) // the later adverts are handled too
+				if got := r.counter("ipfailover_announce_refreshes_total"); got != tc.refreshes {
+					t.Errorf("refreshes = %v after three adverts, want %v", got, tc.refreshes)
+				}
+				if got := r.ann.count(); got != bursts+1 {
+					t.Errorf("%d bursts, want %d", got, bursts+1)
+				}
+				if r.counter("ipfailover_vrrp_state") != 2 || !r.addrs.has(vip) {
+					t.Error("a master that outranks the other one must stay master with its VIP")
+				}
+				return
+			}
+			if !eventually(func() bool { return r.counter("ipfailover_vrrp_state") == 1 && !r.addrs.has(vip) }) {
+				t.Fatal("outranked master did not step down and release its VIP")
+			}
+			// After the VIP is removed (the demotion), exactly one advert
+			// at our priority; the advert timer is stopped, so no other.
+			if !eventually(func() bool { return slices.Contains(r.j.snapshot(), "remove") }) {
+				t.Fatal("no removal journaled")
+			}
+			time.Sleep(300 * time.Millisecond) // longer than the advert interval
+			entries := r.j.snapshot()
+			after := entries[slices.Index(entries, "remove")+1:]
+			if !slices.Equal(after, []string{"send 200"}) {
+				t.Errorf("after stepping down the agent did %v, want [send 200]", after)
+			}
+			if got := r.counter("ipfailover_announce_refreshes_total"); got != 0 {
+				t.Errorf("refreshes = %v, want 0", got)
+			}
+		})
 	}
 }

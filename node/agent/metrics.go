@@ -19,6 +19,7 @@ type Metrics struct {
 	CheckUp      prometheus.Gauge
 	Reasserted   prometheus.Counter
 	Strays       prometheus.Counter
+	Refreshes    prometheus.Counter
 	VIPErrors    prometheus.Counter
 	NotifyDrops  prometheus.CounterFunc
 	notifyDropFn func() float64
@@ -72,6 +73,10 @@ func NewMetrics() *Metrics {
 		Name: "ipfailover_vips_stray_removed_total",
 		Help: "VIPs found on the interface while their group was not master (added by something else, or a failed removal) and removed.",
 	})
+	m.Refreshes = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "ipfailover_announce_refreshes_total",
+		Help: "Announcement bursts a master restarted on hearing another master it outranks (after a partition heals or a link returns).",
+	})
 	m.VIPErrors = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "ipfailover_vip_errors_total",
 		Help: "Failed attempts to add or remove a VIP (retried by the reconcile loop).",
@@ -86,7 +91,7 @@ func NewMetrics() *Metrics {
 		return m.notifyDropFn()
 	})
 	m.Registry.MustRegister(m.State, m.Transitions, m.AdvertsSent, m.AdvertsRecv, m.Dropped, m.Checksums,
-		m.SendErrors, m.Checks, m.CheckUp, m.Reasserted, m.Strays, m.VIPErrors, m.NotifyDrops,
+		m.SendErrors, m.Checks, m.CheckUp, m.Reasserted, m.Strays, m.Refreshes, m.VIPErrors, m.NotifyDrops,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/failoverkit/ipfailover/internal/nstest"
+	"github.com/failoverkit/ipfailover/node/announce"
 )
 
 // TestPartitionAndHealLeaveOneMaster cuts the master off the switch (its
@@ -16,7 +17,9 @@ import (
 // master, each holding the VIP. After the heal, exactly one master per
 // group remains within the VRRP bound: of the two masters that meet, the
 // one with the higher priority, or on equal priorities the one with the
-// higher primary address (RFC 9568 §6.4.3 tie-break).
+// higher primary address (RFC 9568 §6.4.3 tie-break), and the client,
+// which learned the other side's master meanwhile, is pointed at the
+// winner again.
 func TestPartitionAndHealLeaveOneMaster(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -64,6 +67,7 @@ func TestPartitionAndHealLeaveOneMaster(t *testing.T) {
 				}
 			}
 
+			c.seedNeighbour(vip, cut)
 			cut.Cut()
 			// The majority side elects its own master; the cut node,
 			// hearing nobody, stays master of its side.
@@ -71,6 +75,10 @@ func TestPartitionAndHealLeaveOneMaster(t *testing.T) {
 			c.converge(0, cut)
 			c.hold(time.Second, rest...)
 			want := tc.want(cut, elected)
+			c.waitNeighbour(vip, elected)
+			// Let the cut node's own takeover burst end, so that after the
+			// heal only a fresh announcement can point the client at it.
+			time.Sleep(announce.DefaultRounds * announce.DefaultInterval)
 
 			cut.Restore()
 			nstest.WaitFor(t, c.bound(), "one master after the heal", func() error {
@@ -86,6 +94,7 @@ func TestPartitionAndHealLeaveOneMaster(t *testing.T) {
 				}
 				return nil
 			})
+			c.waitNeighbour(vip, want)
 			c.hold(time.Second)
 		})
 	}
