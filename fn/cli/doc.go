@@ -8,5 +8,6 @@
 //   - files or directories: render every IPFailover found into a YAML stream
 //     (an Argo CD config management plugin's generate command);
 //   - "ipfailover [NAME] --flags": the oc adm ipfailover flags as a spec;
-//   - "import FILE...": a hand-written Deployment as a spec.
+//   - "import FILE...": a hand-written Deployment as a spec;
+//   - "discover [DIR]": whether DIR is an Argo CD plugin application.
 package cli

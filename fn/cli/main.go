@@ -51,6 +51,8 @@ func Main(env Env) int {
 		return runGenerator(env, args[1:])
 	case args[0] == "import":
 		return runImport(env, args[1:])
+	case args[0] == "discover":
+		return runDiscover(env, args[1:])
 	}
 	if i := slices.IndexFunc(args, func(a string) bool { return len(a) > 1 && a[0] == '-' }); i >= 0 {
 		fmt.Fprintf(env.Stderr, "ipfailover-render: unknown flag %s\n\n%s", args[i], usage)
@@ -75,6 +77,14 @@ Usage:
       Reads every *.yaml/*.yml (directories recursively, skipping dot
       directories), renders every IPFailover and prints them, with the other
       objects, as a YAML stream (Argo CD plugin generate command).
+      IPFailovers without a namespace or (target Agent) an image take them
+      from IPFAILOVER_NAMESPACE (else ARGOCD_APP_NAMESPACE) and
+      IPFAILOVER_AGENT_IMAGE, each also read as ARGOCD_ENV_<name>, first.
+  ipfailover-render discover [DIR]
+      Argo CD plugin discovery: prints the files of DIR (default .) that
+      hold an IPFailover, nothing when there is none or DIR is a
+      kustomization (kustomize renders those); exit status 0 unless DIR
+      cannot be read.
   ipfailover-render ipfailover [NAME] --virtual-ips=... [flags]
       The flags of "oc adm ipfailover"; prints the IPFailover they describe,
       or with -o manifests the objects it renders. Run with --help for flags.

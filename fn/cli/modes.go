@@ -39,13 +39,15 @@ func runKRM(env Env) int {
 }
 
 // runFiles renders the IPFailovers of files and directories into a YAML
-// stream, passing the other objects through. On error stdout stays empty.
+// stream, passing the other objects through, after filling in what the
+// environment settings provide (settings.go). On error stdout stays empty.
 func runFiles(env Env, args []string) int {
 	objs, err := readObjects(args)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "ipfailover-render: %v\n", err)
 		return ExitError
 	}
+	applySettings(objs, env.LookupEnv)
 	out := fn.Render(objs, nil)
 	if code := report(env, out.Results, false); code != ExitOK {
 		return code
