@@ -9,16 +9,17 @@ import (
 	"time"
 )
 
-// TestIPv6ElectsAndFailsOverWithoutDAD runs IPv6 VIPs over VRRPv3 with
-// duplicate address detection switched on for eth0 on every host. One
-// master per group is elected; when the master is SIGKILLed its VIP stays
+// TestIPv6ElectsAndFailsOverWithoutDAD runs IPv6 VIPs over VRRPv3, next to
+// an IPv4 group (both sockets at once), with duplicate address detection
+// switched on for eth0 on every host. One master per group is elected; when the master is SIGKILLed its VIP stays
 // behind while the backup adds the same address, which must not end up
 // dadfailed (the agent adds VIPs with nodad); the client's neighbour entry
 // moves to the new master through its unsolicited NA; and a restarted
 // agent on the killed node removes its leftover.
 func TestIPv6ElectsAndFailsOverWithoutDAD(t *testing.T) {
 	t.Parallel()
-	cfg := fastSet(t, "2001:db8::100-101")
+	// Groups: 1 = 2001:db8::100 (a), 2 = 192.0.2.100 (b), 3 = 2001:db8::101 (a).
+	cfg := fastSet(t, "2001:db8::100", "192.0.2.100", "2001:db8::101")
 	cfg.Nodes = []string{"a", "b"}
 	c := newCluster(t, cfg, "a", "b")
 	for _, h := range c.lab.Hosts() {

@@ -55,7 +55,7 @@ func (n *node) env(extra ...string) []string {
 }
 
 // start runs `ipfailover-node run` on the node with a clean environment
-// (see env) and waits until its /readyz answers 200. The agent's output is
+// (see env) and waits until its /readyz and /healthz answer 200. The agent's output is
 // logged if the test fails.
 func (n *node) start(extra ...string) {
 	n.c.t.Helper()
@@ -75,12 +75,14 @@ func (n *node) start(extra ...string) {
 			return fmt.Errorf("agent exited during start-up:\n%s", p.Output())
 		default:
 		}
-		code, body, err := n.get("/readyz")
-		if err != nil {
-			return err
-		}
-		if code != http.StatusOK {
-			return fmt.Errorf("/readyz: %d %s", code, body)
+		for _, path := range []string{"/readyz", "/healthz"} {
+			code, body, err := n.get(path)
+			if err != nil {
+				return err
+			}
+			if code != http.StatusOK {
+				return fmt.Errorf("%s: %d %s", path, code, body)
+			}
 		}
 		return nil
 	})
