@@ -22,7 +22,8 @@ import (
 
 // Deps are the adapters the agent drives. Conn4 and Conn6 may be nil when
 // no group of that family exists; Firewall, Checker and Notifier may be nil
-// when not configured; AddrEvents may be nil (reconcile still runs).
+// when not configured; AddrEvents may be nil (reconcile still runs);
+// LinkEvents may be nil, and then the interface's state is not tracked.
 type Deps struct {
 	Link       netif.Link
 	Addrs      Addresses
@@ -33,6 +34,9 @@ type Deps struct {
 	Checker    check.Checker
 	Notifier   *notify.Notifier
 	AddrEvents <-chan netif.AddrEvent
+	// LinkEvents reports whether Link can carry VRRP (up, with carrier).
+	// When set, Link.Usable() is the state at start.
+	LinkEvents <-chan netif.LinkEvent
 	Metrics    *Metrics
 	Log        *slog.Logger
 }
@@ -66,7 +70,9 @@ type Agent struct {
 
 	ready     atomic.Bool
 	heartbeat atomic.Int64         // unix nanoseconds of the loop's last turn
-	healthy   bool                 // last health check outcome, owned by the loop
+	checkOK   bool                 // last health check outcome, owned by the loop
+	linkUp    bool                 // the interface can carry VRRP, owned by the loop
+	healthy   bool                 // checkOK && linkUp as last fed to the machines, owned by the loop
 	warned    map[string]time.Time // rate limit of misconfiguration warnings, owned by the loop
 }
 
@@ -101,6 +107,8 @@ func New(cfg contract.Config, deps Deps, opts Options) (*Agent, error) {
 		timers:  make(chan timerEvent, 1024),
 		checks:  make(chan check.Result, 4),
 		done:    make(chan struct{}),
+		checkOK: true,
+		linkUp:  deps.LinkEvents == nil || deps.Link.Usable(),
 		healthy: true,
 		warned:  make(map[string]time.Time),
 	}
@@ -215,6 +223,11 @@ func (a *Agent) Run(ctx context.Context) error {
 			}
 		})
 	}
+	a.deps.Metrics.LinkUp.Set(boolValue(a.linkUp))
+	if !a.linkUp {
+		a.log.Warn("interface is down or has no carrier: every group starts in FAULT", "interface", a.deps.Link.Name)
+	}
+	a.updateHealth()
 	for _, g := range a.groups {
 		a.apply(g, g.m.Handle(fsm.Startup{}))
 	}
@@ -223,6 +236,7 @@ func (a *Agent) Run(ctx context.Context) error {
 	tick := time.NewTicker(a.opts.ReconcileEvery)
 	defer tick.Stop()
 	events := a.deps.AddrEvents
+	linkEvents := a.deps.LinkEvents
 	for {
 		a.heartbeat.Store(time.Now().UnixNano())
 		select {
@@ -244,6 +258,13 @@ func (a *Agent) Run(ctx context.Context) error {
 				continue
 			}
 			a.onAddrEvent(ev)
+		case ev, ok := <-linkEvents:
+			if !ok {
+				linkEvents = nil
+				a.log.Warn("link subscription ended; the interface's state is no longer tracked", "interface", a.deps.Link.Name)
+				continue
+			}
+			a.onLink(ev)
 		case <-tick.C:
 			a.reconcile()
 		}

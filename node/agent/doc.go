@@ -15,7 +15,10 @@
 //   - start: remove any configured VIP from the interface (nobody is master
 //     yet), ensure the firewall rule, run the first health check, then send
 //     Startup to every machine;
-//   - run: adverts in, timers, checks, address changes;
+//   - run: adverts in, timers, checks, address changes, link changes. A
+//     failed check, or an interface that is down or has lost its carrier
+//     (as keepalived tracks a vrrp_instance's interface), puts every group
+//     into FAULT until both are fine again;
 //   - stop (context cancelled, i.e. SIGTERM): every master sends a
 //     priority-0 advert and releases its VIPs, notify scripts get STOP, and
 //     the loop returns. The firewall rule stays, as with the image; the

@@ -98,7 +98,8 @@ func (a *Agent) refreshAnnouncement(g *group, src netip.Addr, prio uint8) {
 	}
 }
 
-// onCheck feeds a health check result to every group when it changes.
+// onCheck records a health check result; the machines learn it through
+// updateHealth when the node's fitness changes.
 func (a *Agent) onCheck(r check.Result) {
 	if r.OK {
 		a.deps.Metrics.Checks.WithLabelValues("ok").Inc()
@@ -107,18 +108,60 @@ func (a *Agent) onCheck(r check.Result) {
 		a.deps.Metrics.Checks.WithLabelValues("fail").Inc()
 		a.deps.Metrics.CheckUp.Set(0)
 	}
-	if r.OK == a.healthy {
+	if r.OK != a.checkOK {
+		a.checkOK = r.OK
+		if r.OK {
+			a.log.Info("health check passes again", "check", check.Describe(a.deps.Checker))
+		} else {
+			a.log.Warn("health check failed: every group goes to FAULT", "check", check.Describe(a.deps.Checker), "err", r.Err)
+		}
+	}
+	a.updateHealth()
+}
+
+// onLink records whether the interface can carry VRRP. Like keepalived,
+// which puts a vrrp_instance into FAULT while its interface is down or has
+// no carrier, a node whose link is gone faults every group: a master
+// releases its VIPs (a backup elsewhere has taken them over by then), and
+// when the link returns the node comes back as BACKUP, so the preemption
+// policy decides whether it takes them back, rather than every link flap.
+func (a *Agent) onLink(ev netif.LinkEvent) {
+	if ev.Err != nil {
+		a.log.Warn("link subscription failed; keeping the last known state", "interface", a.deps.Link.Name, "up", a.linkUp, "err", ev.Err)
 		return
 	}
-	a.healthy = r.OK
-	if r.OK {
-		a.log.Info("health check passes again", "check", check.Describe(a.deps.Checker))
+	a.deps.Metrics.LinkUp.Set(boolValue(ev.Usable))
+	if ev.Usable == a.linkUp {
+		return
+	}
+	a.linkUp = ev.Usable
+	if ev.Usable {
+		a.log.Info("interface is up again", "interface", a.deps.Link.Name)
 	} else {
-		a.log.Warn("health check failed: every group goes to FAULT", "check", check.Describe(a.deps.Checker), "err", r.Err)
+		a.log.Warn("interface is down or lost its carrier: every group goes to FAULT", "interface", a.deps.Link.Name)
 	}
+	a.updateHealth()
+}
+
+// updateHealth feeds the machines the node's fitness, a passing check on
+// a usable link, when it changes. The machine has one fault input, so a
+// FAULT for a lost link carries the transition reason check-failed.
+func (a *Agent) updateHealth() {
+	ok := a.checkOK && a.linkUp
+	if ok == a.healthy {
+		return
+	}
+	a.healthy = ok
 	for _, g := range a.groups {
-		a.apply(g, g.m.Handle(fsm.CheckResult{OK: r.OK}))
+		a.apply(g, g.m.Handle(fsm.CheckResult{OK: ok}))
 	}
+}
+
+func boolValue(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // apply carries out a machine's actions, in order, on the loop.

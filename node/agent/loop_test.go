@@ -33,13 +33,14 @@ type rig struct {
 	ann    *fakeAnnouncer
 	j      *journal
 	events chan netif.AddrEvent
+	link   chan netif.LinkEvent
 	m      *agent.Metrics
 	stop   func() error
 }
 
 // start runs an agent with the pinned priority (255: master at once) and
-// the given reconcile period; checker may be nil.
-func start(t *testing.T, prio int, reconcile time.Duration, checker check.Checker) *rig {
+// the given reconcile period; checker may be nil; opts adjust the Deps.
+func start(t *testing.T, prio int, reconcile time.Duration, checker check.Checker, opts ...func(*agent.Deps, *rig)) *rig {
 	t.Helper()
 	cfg := contract.ImageDefaults()
 	cfg.Name = "unit"
@@ -57,13 +58,16 @@ func start(t *testing.T, prio int, reconcile time.Duration, checker check.Checke
 	cfg.Preemption = contract.Preemption{}
 	j := &journal{}
 	r := &rig{t: t, j: j, addrs: newFakeAddrs(j), conn: newFakeConn(self, j), ann: &fakeAnnouncer{},
-		events: make(chan netif.AddrEvent, 16), m: agent.NewMetrics()}
+		events: make(chan netif.AddrEvent, 16), link: make(chan netif.LinkEvent, 16), m: agent.NewMetrics()}
 	deps := agent.Deps{
 		Link: netif.Link{Name: "eth0", Index: 2}, Addrs: r.addrs, Conn4: r.conn, Announcer: r.ann,
 		AddrEvents: r.events, Metrics: r.m, Log: slog.New(slog.DiscardHandler),
 	}
 	if checker != nil {
 		deps.Checker = checker
+	}
+	for _, o := range opts {
+		o(&deps, r)
 	}
 	r.a, err = agent.New(cfg, deps, agent.Options{Self: []netip.Addr{self}, ReconcileEvery: reconcile})
 	if err != nil {
@@ -336,4 +340,65 @@ func TestMasterMeetingAnotherMaster(t *testing.T) {
 			}
 		})
 	}
+}
+
+// trackLink makes the agent watch the link, which is usable at start or not.
+func trackLink(usable bool) func(*agent.Deps, *rig) {
+	return func(d *agent.Deps, r *rig) {
+		d.Link.Up, d.Link.Running = true, usable
+		d.LinkEvents = r.link
+	}
+}
+
+// TestLinkStateFaultsEveryGroup drives the interface state: a link that is
+// down or without carrier puts the groups into FAULT (a master resigns
+// with priority 0 and releases its VIP), and they come back when it is
+// usable again, unless the health check fails too. A link unusable at
+// start makes the groups start in FAULT.
+func TestLinkStateFaultsEveryGroup(t *testing.T) {
+	const master, fault = 2, 3
+	state := func(r *rig, want float64) {
+		t.Helper()
+		if !eventually(func() bool { return r.counter("ipfailover_vrrp_state") == want }) {
+			t.Fatalf("state %v, want %v", r.counter("ipfailover_vrrp_state"), want)
+		}
+	}
+	t.Run("carrier lost and back", func(t *testing.T) {
+		check := &fakeCheck{}
+		r := start(t, 255, time.Hour, check, trackLink(true))
+		state(r, master)
+		r.link <- netif.LinkEvent{Usable: false}
+		state(r, fault)
+		if r.addrs.has(vip) || r.counter("ipfailover_link_up") != 0 {
+			t.Errorf("in FAULT for the link: VIP held %v, link_up %v", r.addrs.has(vip), r.counter("ipfailover_link_up"))
+		}
+		if p, ok := r.conn.lastSent(); !ok || p != 0 {
+			t.Errorf("last advert priority %d (sent %v), want 0: a master resigns on FAULT", p, ok)
+		}
+		// The check fails too, then the link returns: still FAULT.
+		check.set(errors.New("down"))
+		if !eventually(func() bool { return r.counter("ipfailover_check_up") == 0 }) {
+			t.Fatal("the failing check was never reported")
+		}
+		r.link <- netif.LinkEvent{Usable: true}
+		for end := time.Now().Add(300 * time.Millisecond); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+			if got := r.counter("ipfailover_vrrp_state"); got != fault {
+				t.Fatalf("state %v with a usable link but a failing check, want FAULT", got)
+			}
+		}
+		check.set(nil)
+		state(r, master)
+		if !r.addrs.has(vip) || r.counter("ipfailover_link_up") != 1 {
+			t.Errorf("back to MASTER: VIP held %v, link_up %v", r.addrs.has(vip), r.counter("ipfailover_link_up"))
+		}
+	})
+	t.Run("unusable at start", func(t *testing.T) {
+		r := start(t, 255, time.Hour, nil, trackLink(false))
+		state(r, fault)
+		if r.addrs.has(vip) {
+			t.Error("VIP added while the link was unusable")
+		}
+		r.link <- netif.LinkEvent{Usable: true}
+		state(r, master)
+	})
 }

@@ -17,6 +17,7 @@ type Metrics struct {
 	SendErrors   *prometheus.CounterVec
 	Checks       *prometheus.CounterVec
 	CheckUp      prometheus.Gauge
+	LinkUp       prometheus.Gauge
 	Reasserted   prometheus.Counter
 	Strays       prometheus.Counter
 	Refreshes    prometheus.Counter
@@ -65,6 +66,10 @@ func NewMetrics() *Metrics {
 		Name: "ipfailover_check_up",
 		Help: "1 while the last health check passed.",
 	})
+	m.LinkUp = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "ipfailover_link_up",
+		Help: "1 while the VRRP interface is up and has carrier; 0 puts every group into FAULT.",
+	})
 	m.Reasserted = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "ipfailover_vips_reasserted_total",
 		Help: "VIPs found missing on a master (removed by something else) and added back.",
@@ -91,7 +96,7 @@ func NewMetrics() *Metrics {
 		return m.notifyDropFn()
 	})
 	m.Registry.MustRegister(m.State, m.Transitions, m.AdvertsSent, m.AdvertsRecv, m.Dropped, m.Checksums,
-		m.SendErrors, m.Checks, m.CheckUp, m.Reasserted, m.Strays, m.Refreshes, m.VIPErrors, m.NotifyDrops,
+		m.SendErrors, m.Checks, m.CheckUp, m.LinkUp, m.Reasserted, m.Strays, m.Refreshes, m.VIPErrors, m.NotifyDrops,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -147,6 +147,13 @@ func Setup(cfg contract.Config, opts SetupOptions, log *slog.Logger) (rt *Runtim
 		rt.closers = append(rt.closers, cancel)
 		deps.AddrEvents = events
 	}
+	linkEvents, cancelLink, err := addrs.WatchLink(link)
+	if err != nil {
+		log.Warn("cannot watch the interface; losing its carrier will not fault the groups", "interface", link.Name, "err", err)
+	} else {
+		rt.closers = append(rt.closers, cancelLink)
+		deps.LinkEvents = linkEvents
+	}
 	o := opts.Options
 	o.Self = append([]netip.Addr{primary4}, self...)
 	if !primary4.IsValid() {

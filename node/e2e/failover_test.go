@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/failoverkit/ipfailover/contract"
-	"github.com/failoverkit/ipfailover/node/announce"
 )
 
 // twoNodeSet is one VIP on nodes a and b, a preferred (node list a,b).
@@ -21,42 +20,36 @@ func twoNodeSet(t *testing.T, p contract.Preemption) contract.Config {
 }
 
 // TestFailoverOnLinkLossMovesVIPAndAnnounces pulls the master's cable (its
-// switch port goes down, eth0 loses carrier): the backup takes the VIP
-// within the VRRP bound and announces it, so the client's neighbour entry
-// moves to the backup's MAC. When the cable is back, one master remains
-// (a, the preferred node, which kept the VIP on its dead link), and it
-// announces the VIP again on meeting b as a second master, so the
-// client's entry points at it again rather than at b, where the VIP is
-// gone.
+// switch port goes down, eth0 loses carrier): the node faults its groups
+// and releases the VIP, the backup takes it within the VRRP bound and
+// announces it, so the client's neighbour entry moves to the backup's MAC.
+// When the cable is back the node returns as BACKUP and, being preferred
+// (preempt_delay 0), takes the VIP back with a fresh announcement, so the
+// client follows it again.
 func TestFailoverOnLinkLossMovesVIPAndAnnounces(t *testing.T) {
 	t.Parallel()
 	c := newCluster(t, twoNodeSet(t, contract.Preemption{}), "a", "b")
 	a, b := c.node("a"), c.node("b")
 	vip := netip.MustParseAddr("192.0.2.100")
+	vrid := c.group(vip).VRID
 	c.startAll()
-	if m := c.converge(0).masters(c.group(vip).VRID); m[0] != a {
-		t.Fatalf("master is %s, want a (first in the node list)", m[0].HostName)
+	if m := c.converge(0).masters(vrid)[0]; m != a {
+		t.Fatalf("master is %s, want a (first in the node list)", m.HostName)
 	}
 	c.seedNeighbour(vip, a)
 
 	a.SetCarrier(false)
-	c.converge(0, b)
+	c.waitLinkFault(a, b)
 	c.waitNeighbour(vip, b)
-	// Let a's takeover burst (still running on its dead link) end, so
-	// only what a sends after the link is back can move the client.
-	time.Sleep(announce.DefaultRounds * announce.DefaultInterval)
 
-	// Back on the link, a (still master on its side, and preferred) makes
-	// b step down; the VIP is then only on a, and the client must learn
-	// that, or its traffic goes to b's MAC, where the VIP is gone.
 	a.SetCarrier(true)
-	if m := c.converge(0).masters(c.group(vip).VRID)[0]; m != a {
+	if m := c.converge(0).masters(vrid)[0]; m != a {
 		t.Fatalf("after the link came back the master is %s, want a", m.HostName)
 	}
-	c.waitNeighbour(vip, a)
-	if got := a.mustMetrics().sum("ipfailover_announce_refreshes_total", nil); got < 1 {
-		t.Errorf("a restarted %v announcements on meeting b, want at least 1", got)
+	if got := a.mustMetrics().sum("ipfailover_vrrp_transitions_total", map[string]string{"to": "MASTER", "reason": "preempt"}); got != 1 {
+		t.Errorf("a took the VIP back %v times by preemption, want 1", got)
 	}
+	c.waitNeighbour(vip, a)
 	c.hold(time.Second)
 }
 

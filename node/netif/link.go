@@ -18,7 +18,15 @@ type Link struct {
 	EncapType string
 	// Up says whether the interface is administratively up (IFF_UP).
 	Up bool
+	// Running says whether the interface is operationally up (IFF_RUNNING):
+	// it has carrier, or its lower device does.
+	Running bool
 }
+
+// Usable reports whether the interface can carry VRRP: administratively up
+// and running (with carrier). keepalived puts a vrrp_instance into FAULT
+// while its interface is not (IF_ISUP: IFF_UP and IFF_RUNNING).
+func (l Link) Usable() bool { return l.Up && l.Running }
 
 // IsEthernet reports whether the link is Ethernet-like (ARPHRD_ETHER with a
 // 6-byte address): the only kind on which gratuitous ARP and our VRRP

@@ -106,6 +106,7 @@ func (m *Manager) LinkByName(name string) (Link, error) {
 		MTU:       a.MTU,
 		EncapType: a.EncapType,
 		Up:        a.Flags&net.FlagUp != 0,
+		Running:   a.RawFlags&unix.IFF_RUNNING != 0,
 	}, nil
 }
 

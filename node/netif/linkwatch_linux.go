@@ -1,0 +1,100 @@
+//go:build linux
+
+package netif
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// LinkEvent is the state of the subscribed interface after a change.
+type LinkEvent struct {
+	// Usable is true while the interface is up and running (see
+	// Link.Usable); false when it is down, lost its carrier or is gone.
+	Usable bool
+	// Err is set on the last event of a subscription that failed. Changes
+	// may have been lost: look the interface up again and subscribe anew.
+	Err error
+}
+
+// WatchLink reports the state of link at once and then after every change
+// of the interface (RTM_NEWLINK, RTM_DELLINK), until cancel is called or
+// the subscription fails. Repeated states are not filtered: the reader
+// keeps the last one. The agent uses it to put its groups into FAULT while
+// the interface cannot carry VRRP, as keepalived does.
+//
+// The channel is closed after cancel, or after an event with Err set.
+// cancel is idempotent and returns once the subscription's goroutines have
+// finished. A reader that stops reading without calling cancel leaks the
+// subscription.
+//
+// Equivalent to: `ip monitor link dev $link`
+func (m *Manager) WatchLink(link Link) (<-chan LinkEvent, func(), error) {
+	updates := make(chan netlink.LinkUpdate, eventBuffer)
+	done := make(chan struct{})
+
+	var mu sync.Mutex
+	var failure error
+	onErr := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if failure == nil {
+			failure = err
+		}
+	}
+	ns := m.ns
+	err := netlink.LinkSubscribeWithOptions(updates, done, netlink.LinkSubscribeOptions{
+		Namespace:     &ns,
+		ErrorCallback: onErr,
+		ListExisting:  true,
+	})
+	if err != nil {
+		close(done)
+		return nil, nil, fmt.Errorf("subscribing to changes of interface %q: %w", link.Name, err)
+	}
+
+	out := make(chan LinkEvent, eventBuffer)
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		defer close(out)
+		for u := range updates {
+			if int(u.Index) != link.Index {
+				continue
+			}
+			ev := LinkEvent{Usable: u.Header.Type != unix.RTM_DELLINK &&
+				u.Flags&unix.IFF_UP != 0 && u.Flags&unix.IFF_RUNNING != 0}
+			select {
+			case out <- ev:
+			case <-done:
+			}
+		}
+		select {
+		case <-done:
+			return
+		default:
+		}
+		mu.Lock()
+		err := failure
+		mu.Unlock()
+		if err == nil {
+			err = errors.New("subscription closed by netlink")
+		}
+		ev := LinkEvent{Err: fmt.Errorf("link subscription on %q: %w", link.Name, err)}
+		select {
+		case out <- ev:
+		case <-done:
+		}
+	}()
+
+	var once sync.Once
+	cancel := func() {
+		once.Do(func() { close(done) })
+		<-finished
+	}
+	return out, cancel, nil
+}
