@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/failoverkit/ipfailover/contract"
 	"github.com/failoverkit/ipfailover/node/check"
 	"github.com/failoverkit/ipfailover/node/fw"
@@ -18,6 +20,7 @@ import (
 	"github.com/failoverkit/ipfailover/node/priority"
 	"github.com/failoverkit/ipfailover/node/transport"
 	"github.com/failoverkit/ipfailover/node/vrrp/fsm"
+	"github.com/failoverkit/ipfailover/node/vrrp/packet"
 )
 
 // Deps are the adapters the agent drives. Conn4 and Conn6 may be nil when
@@ -69,11 +72,12 @@ type Agent struct {
 	done    chan struct{}
 
 	ready     atomic.Bool
-	heartbeat atomic.Int64         // unix nanoseconds of the loop's last turn
-	checkOK   bool                 // last health check outcome, owned by the loop
-	linkUp    bool                 // the interface can carry VRRP, owned by the loop
-	healthy   bool                 // checkOK && linkUp as last fed to the machines, owned by the loop
-	warned    map[string]time.Time // rate limit of misconfiguration warnings, owned by the loop
+	heartbeat atomic.Int64                               // unix nanoseconds of the loop's last turn
+	checkOK   bool                                       // last health check outcome, owned by the loop
+	linkUp    bool                                       // the interface can carry VRRP, owned by the loop
+	healthy   bool                                       // checkOK && linkUp as last fed to the machines, owned by the loop
+	warned    map[string]time.Time                       // rate limit of misconfiguration warnings, owned by the loop
+	checksums map[packet.ChecksumForm]prometheus.Counter // see checksumCounter, owned by the loop
 }
 
 type timerEvent struct {
@@ -103,14 +107,15 @@ func New(cfg contract.Config, deps Deps, opts Options) (*Agent, error) {
 	a := &Agent{
 		cfg: cfg, deps: deps, opts: opts, log: deps.Log,
 		byVRID4: groupSet{}, byVRID6: groupSet{},
-		packets: make(chan transport.Packet, 1024),
-		timers:  make(chan timerEvent, 1024),
-		checks:  make(chan check.Result, 4),
-		done:    make(chan struct{}),
-		checkOK: true,
-		linkUp:  deps.LinkEvents == nil || deps.Link.Usable(),
-		healthy: true,
-		warned:  make(map[string]time.Time),
+		packets:   make(chan transport.Packet, 1024),
+		timers:    make(chan timerEvent, 1024),
+		checks:    make(chan check.Result, 4),
+		done:      make(chan struct{}),
+		checkOK:   true,
+		linkUp:    deps.LinkEvents == nil || deps.Link.Usable(),
+		healthy:   true,
+		warned:    make(map[string]time.Time),
+		checksums: make(map[packet.ChecksumForm]prometheus.Counter),
 	}
 	deps.Metrics.notifyDropFn = func() float64 { return float64(deps.Notifier.Dropped()) }
 	if cfg.Priority == 0 {

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/failoverkit/ipfailover/contract"
 	"github.com/failoverkit/ipfailover/node/transport"
 	"github.com/failoverkit/ipfailover/node/vrrp/fsm"
@@ -25,6 +27,10 @@ type group struct {
 	burst     Stopper
 	refreshed time.Time // last announcement restarted by refreshAnnouncement
 	buf       []byte
+	// sent and recv are this group's advert counters, looked up once
+	// (WithLabelValues hashes and locks on every call; adverts are the
+	// hot path). Nil until the first advert, so idle groups export no series.
+	sent, recv prometheus.Counter
 }
 
 // virtualLinkLocal is the link-local address a VRRPv3 IPv6 virtual router

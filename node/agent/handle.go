@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/failoverkit/ipfailover/node/check"
 	"github.com/failoverkit/ipfailover/node/fw"
 	"github.com/failoverkit/ipfailover/node/netif"
@@ -40,8 +42,11 @@ func (a *Agent) onPacket(p transport.Packet) {
 		return
 	}
 	g := set[res.Advert.VRID]
-	a.deps.Metrics.AdvertsRecv.WithLabelValues(g.vrid).Inc()
-	a.deps.Metrics.Checksums.WithLabelValues(res.Checksum.String()).Inc()
+	if g.recv == nil {
+		g.recv = a.deps.Metrics.AdvertsRecv.WithLabelValues(g.vrid)
+	}
+	g.recv.Inc()
+	a.checksumCounter(res.Checksum).Inc()
 	if res.AddrListMismatch {
 		a.log.Debug("advert address list differs from ours", "vrid", g.vrid, "src", p.Src, "addrs", res.Advert.Addrs)
 	}
@@ -220,8 +225,21 @@ func (a *Agent) sendAdvert(g *group, prio uint8) {
 			a.log.Debug("sending advert", "vrid", g.vrid, "dst", dst, "err", err)
 			continue
 		}
-		a.deps.Metrics.AdvertsSent.WithLabelValues(g.vrid).Inc()
+		if g.sent == nil {
+			g.sent = a.deps.Metrics.AdvertsSent.WithLabelValues(g.vrid)
+		}
+		g.sent.Inc()
 	}
+}
+
+// checksumCounter returns the counter of a checksum form, looked up once.
+func (a *Agent) checksumCounter(form packet.ChecksumForm) prometheus.Counter {
+	c, ok := a.checksums[form]
+	if !ok {
+		c = a.deps.Metrics.Checksums.WithLabelValues(form.String())
+		a.checksums[form] = c
+	}
+	return c
 }
 
 func (a *Agent) addVIPs(g *group) {
