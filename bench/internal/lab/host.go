@@ -1,0 +1,81 @@
+//go:build linux
+
+package lab
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// SetCarrier sets the host's switch port up or down. Down is a pulled
+// cable: the host's eth0 loses its carrier and nothing it sends arrives.
+func (h *Host) SetCarrier(up bool) error {
+	port, err := h.lab.Switch.NL.LinkByIndex(h.PortIndex)
+	if err != nil {
+		return fmt.Errorf("switch port of %s: %w", h.Role, err)
+	}
+	if up {
+		err = h.lab.Switch.NL.LinkSetUp(port)
+	} else {
+		err = h.lab.Switch.NL.LinkSetDown(port)
+	}
+	if err != nil {
+		return fmt.Errorf("setting the switch port of %s up=%t: %w", h.Role, up, err)
+	}
+	return nil
+}
+
+// VIPs lists the addresses of VIPNet on the host's eth0.
+func (h *Host) VIPs() ([]netip.Addr, error) {
+	link, err := h.NL.LinkByName(Ifname)
+	if err != nil {
+		return nil, fmt.Errorf("%s/%s: %w", h.Role, Ifname, err)
+	}
+	addrs, err := h.NL.AddrList(link, netlink.FAMILY_V4)
+	if err != nil {
+		return nil, fmt.Errorf("listing addresses of %s: %w", h.Role, err)
+	}
+	var out []netip.Addr
+	for _, a := range addrs {
+		if ip, ok := netip.AddrFromSlice(a.IP); ok && VIPNet.Contains(ip.Unmap()) {
+			out = append(out, ip.Unmap())
+		}
+	}
+	return out, nil
+}
+
+// RemoveVIPs deletes every VIPNet address from the host's eth0: what a
+// killed implementation left behind.
+func (h *Host) RemoveVIPs() error {
+	link, err := h.NL.LinkByName(Ifname)
+	if err != nil {
+		return fmt.Errorf("%s/%s: %w", h.Role, Ifname, err)
+	}
+	addrs, err := h.NL.AddrList(link, netlink.FAMILY_V4)
+	if err != nil {
+		return fmt.Errorf("listing addresses of %s: %w", h.Role, err)
+	}
+	for _, a := range addrs {
+		ip, ok := netip.AddrFromSlice(a.IP)
+		if !ok || !VIPNet.Contains(ip.Unmap()) {
+			continue
+		}
+		if err := h.NL.AddrDel(link, &a); err != nil && !errors.Is(err, unix.EADDRNOTAVAIL) {
+			return fmt.Errorf("removing %s from %s: %w", ip, h.Role, err)
+		}
+	}
+	return nil
+}
+
+// FlushNeighbours empties the host's neighbour (ARP) table, so that every
+// repetition starts with a client that has to resolve the VIP afresh.
+func (h *Host) FlushNeighbours() error {
+	if out, err := h.Run("ip", "neigh", "flush", "dev", Ifname); err != nil {
+		return fmt.Errorf("%w: %s", err, out)
+	}
+	return nil
+}
