@@ -32,7 +32,8 @@ render)
 node)
   "$root/hack/node-rootfs.sh" "$ctx/rootfs"
   go build -C "$root" -trimpath -ldflags "$ldflags" -o "$ctx/rootfs/usr/local/bin/ipfailover-node" ./cmd/node
-  tar --numeric-owner --owner=0 --group=0 --sort=name -C "$ctx/rootfs" -cf "$ctx/rootfs.tar" .
+  # Reproducible: same packages and binary, same tar, same image.
+  tar --numeric-owner --owner=0 --group=0 --sort=name --mtime=@0 -C "$ctx/rootfs" -cf "$ctx/rootfs.tar" .
   rm -rf "$ctx/rootfs"
   cp "$root/build/node/Dockerfile" "$ctx/"
   ;;
@@ -41,5 +42,12 @@ node)
   exit 2
   ;;
 esac
+# A rebuild that changed the image leaves the previous one untagged:
+# remove it, unless a container still uses it.
+old=$("$docker" image inspect -f '{{.Id}}' "$tag" 2>/dev/null || true)
 "$docker" build -q -t "$tag" "$ctx" >/dev/null
+new=$("$docker" image inspect -f '{{.Id}}' "$tag")
+if [ -n "$old" ] && [ "$old" != "$new" ]; then
+  "$docker" image rm "$old" >/dev/null 2>&1 || true
+fi
 echo "$tag"

@@ -161,3 +161,52 @@ func TestKptResults(t *testing.T) {
 		})
 	}
 }
+
+// proposedKrmignore are the .krmignore files kpt needs to render the
+// repository's root package without touching anything but its
+// subpackages: the root package reads every YAML file outside its
+// subpackages (test fixtures, metadata.yaml, the other examples) and
+// would rewrite or reject them, and the golden fixture package
+// files-passthrough/pkg holds a non-KRM file on purpose. They are outside
+// this change's paths; TestKptRenderRepository applies them to its copy
+// when the repository lacks them.
+var proposedKrmignore = map[string]string{
+	".krmignore": "/*\n",
+	"testdata/golden/files-passthrough/pkg/.krmignore": ".expected\n",
+}
+
+// TestKptRenderRepository renders a copy of the whole repository (its
+// files, as git sees them) from the root, three times: every subpackage
+// renders, and nothing changes.
+func TestKptRenderRepository(t *testing.T) {
+	kpt := lookPath(t, "kpt")
+	git := lookPath(t, "git")
+	list := run(t, repoRoot, nil, git, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+	if list.err != nil {
+		unavailable(t, "git ls-files: %v %s", list.err, list.stderr)
+	}
+	root := filepath.Join(t.TempDir(), "ipfailover")
+	for _, f := range strings.Split(strings.TrimRight(list.stdout, "\x00"), "\x00") {
+		data, err := os.ReadFile(filepath.Join(repoRoot, f))
+		if err != nil {
+			continue // deleted in the work tree
+		}
+		writeFile(t, filepath.Join(root, f), string(data))
+	}
+	for f, text := range proposedKrmignore {
+		if _, err := os.Stat(filepath.Join(repoRoot, f)); err != nil {
+			t.Logf("NOTE: the repository has no %s; the copy gets the proposed one (%q)", f, text)
+			writeFile(t, filepath.Join(root, f), text)
+		}
+	}
+	want := snapshot(t, root)
+	for i := 1; i <= renders; i++ {
+		r := run(t, root, nil, kpt, "fn", "render", "--allow-exec")
+		if r.err != nil {
+			t.Fatalf("render %d: %v\n%s%s", i, r.err, r.stdout, r.stderr)
+		}
+		if diff := cmp.Diff(want, snapshot(t, root)); diff != "" {
+			t.Fatalf("render %d changed the repository (-before +after):\n%s", i, diff)
+		}
+	}
+}
