@@ -131,8 +131,10 @@ func footprintRows(modes []scenario.Mode, samples []scenario.FootprintSample) []
 			row(p+" CPU backup incl. check scripts", "% core", "", sel, implOf, measured(func(s scenario.FootprintSample) float64 { return s.CPUBackupChildren })),
 			row(p+" RSS master", "MiB", "", sel, implOf, measured(func(s scenario.FootprintSample) float64 { return float64(s.RSSMaster) / mib })),
 			row(p+" PSS master", "MiB", "", sel, implOf, measured(func(s scenario.FootprintSample) float64 { return float64(s.PSSMaster) / mib })),
+			row(p+" USS master", "MiB", "", sel, implOf, measured(func(s scenario.FootprintSample) float64 { return float64(s.USSMaster) / mib })),
 			row(p+" RSS backup", "MiB", "", sel, implOf, measured(func(s scenario.FootprintSample) float64 { return float64(s.RSSBackup) / mib })),
 			row(p+" PSS backup", "MiB", "", sel, implOf, measured(func(s scenario.FootprintSample) float64 { return float64(s.PSSBackup) / mib })),
+			row(p+" USS backup", "MiB", "", sel, implOf, measured(func(s scenario.FootprintSample) float64 { return float64(s.USSBackup) / mib })),
 			row(p+" all VIPs moved after SIGTERM", "ms", "", sel, implOf, func(s scenario.FootprintSample) (float64, bool) { return s.MoveMS, s.MoveOK }),
 			row(p+" VIPs that went to n3, not n2", "VIPs", "", sel, implOf, func(s scenario.FootprintSample) (float64, bool) { return float64(s.OnSecondBackup), s.MoveOK }),
 		)

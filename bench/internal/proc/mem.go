@@ -17,6 +17,9 @@ type Mem struct {
 	// PSS is the proportional set: each shared page divided by the number
 	// of processes mapping it (the fair share of the binary and libraries).
 	PSS uint64
+	// USS is the unique set, Private_Clean + Private_Dirty: the pages only
+	// this process maps, what its exit would free.
+	USS uint64
 }
 
 // ReadMem reads /proc/<pid>/smaps_rollup.
@@ -37,12 +40,8 @@ func parseRollup(b []byte) (Mem, error) {
 		if !ok {
 			continue
 		}
-		var dst *uint64
 		switch key {
-		case "Rss":
-			dst = &m.RSS
-		case "Pss":
-			dst = &m.PSS
+		case "Rss", "Pss", "Private_Clean", "Private_Dirty":
 		default:
 			continue
 		}
@@ -54,11 +53,18 @@ func parseRollup(b []byte) (Mem, error) {
 		if err != nil {
 			return Mem{}, fmt.Errorf("smaps_rollup line %q: %w", sc.Text(), err)
 		}
-		*dst = kb * 1024
+		switch key {
+		case "Rss":
+			m.RSS = kb * 1024
+		case "Pss":
+			m.PSS = kb * 1024
+		default:
+			m.USS += kb * 1024
+		}
 		seen++
 	}
-	if seen != 2 {
-		return Mem{}, fmt.Errorf("smaps_rollup has no Rss or no Pss line")
+	if seen != 4 {
+		return Mem{}, fmt.Errorf("smaps_rollup lacks one of Rss, Pss, Private_Clean, Private_Dirty")
 	}
 	return m, nil
 }

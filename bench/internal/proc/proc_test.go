@@ -18,12 +18,13 @@ func TestParseStat(t *testing.T) {
 }
 
 func TestParseRollup(t *testing.T) {
-	in := "55d0-7ffe ---p 00000000 00:00 0 [rollup]\nRss:                3072 kB\nPss:                1024 kB\nPss_Anon:            512 kB\n"
+	in := "55d0-7ffe ---p 00000000 00:00 0 [rollup]\nRss:                3072 kB\nPss:                1024 kB\nPss_Anon:            512 kB\n" +
+		"Private_Clean:        64 kB\nPrivate_Dirty:       256 kB\n"
 	m, err := parseRollup([]byte(in))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.RSS != 3072*1024 || m.PSS != 1024*1024 {
+	if m.RSS != 3072*1024 || m.PSS != 1024*1024 || m.USS != 320*1024 {
 		t.Fatalf("parseRollup = %+v", m)
 	}
 	if _, err := parseRollup([]byte("Rss: 1 kB\n")); err == nil {

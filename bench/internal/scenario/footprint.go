@@ -28,6 +28,7 @@ type ProcSample struct {
 	ChildTicks uint64 `json:"child_ticks"`
 	RSS        uint64 `json:"rss_bytes"`
 	PSS        uint64 `json:"pss_bytes"`
+	USS        uint64 `json:"uss_bytes"`
 }
 
 // FootprintSample is one footprint run of one implementation.
@@ -54,6 +55,8 @@ type FootprintSample struct {
 	PSSMaster uint64 `json:"pss_master_bytes"`
 	RSSBackup uint64 `json:"rss_backup_bytes"`
 	PSSBackup uint64 `json:"pss_backup_bytes"`
+	USSMaster uint64 `json:"uss_master_bytes"`
+	USSBackup uint64 `json:"uss_backup_bytes"`
 	// MoveMS is from SIGTERM to n1 until all VIPs are on the backups (n2
 	// or n3); OnSecondBackup is how many ended on n3 (the lower priority),
 	// because n3's shorter-lived timer expired before n2's advert for that
@@ -197,7 +200,7 @@ func (f *Footprint) measure(st *set, s *FootprintSample) error {
 	var errs []error
 	for i, n := range nodes {
 		var ticks, child uint64
-		var rss, pss uint64
+		var rss, pss, uss uint64
 		for _, pid := range n.pids {
 			before, ok := n.t0[pid]
 			after, err := proc.ReadStat(pid)
@@ -213,19 +216,20 @@ func (f *Footprint) measure(st *set, s *FootprintSample) error {
 				Node: n.role, PID: pid, Comm: after.Comm,
 				Ticks:      after.UTime + after.STime - before.UTime - before.STime,
 				ChildTicks: after.CUTime + after.CSTime - before.CUTime - before.CSTime,
-				RSS:        mem.RSS, PSS: mem.PSS,
+				RSS:        mem.RSS, PSS: mem.PSS, USS: mem.USS,
 			}
 			s.Procs = append(s.Procs, ps)
 			ticks += ps.Ticks
 			child += ps.ChildTicks
 			rss += mem.RSS
 			pss += mem.PSS
+			uss += mem.USS
 		}
 		pct := func(t uint64) float64 { return float64(t) / proc.ClockTick / elapsed * 100 }
 		if i == 0 {
-			s.CPUMaster, s.CPUMasterChildren, s.RSSMaster, s.PSSMaster = pct(ticks), pct(ticks+child), rss, pss
+			s.CPUMaster, s.CPUMasterChildren, s.RSSMaster, s.PSSMaster, s.USSMaster = pct(ticks), pct(ticks+child), rss, pss, uss
 		} else {
-			s.CPUBackup, s.CPUBackupChildren, s.RSSBackup, s.PSSBackup = pct(ticks), pct(ticks+child), rss, pss
+			s.CPUBackup, s.CPUBackupChildren, s.RSSBackup, s.PSSBackup, s.USSBackup = pct(ticks), pct(ticks+child), rss, pss, uss
 		}
 	}
 	return errors.Join(errs...)
