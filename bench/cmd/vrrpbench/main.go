@@ -70,7 +70,7 @@ func parseFlags() config {
 	flag.IntVar(&c.expansionRuns, "expansion-runs", 3, "in-process fn.Render benchmarks per input")
 	flag.IntVar(&c.largeSpecs, "large-specs", 10, "specs of the large render input")
 	flag.IntVar(&c.largeNodes, "large-nodes", 1000, "nodes (cleanup Jobs) per spec of the large render input")
-	flag.StringVar(&c.nodeBin, "node", "bin/ipfailover-node", "our agent's binary")
+	flag.StringVar(&c.nodeBin, "node", "bin/ipfailover-node", "our agent's binary (make bench builds it as the image does)")
 	flag.StringVar(&c.renderBin, "render", "bin/ipfailover-render", "the renderer's binary")
 	flag.StringVar(&c.keepalived, "keepalived", "keepalived", "keepalived binary")
 	flag.StringVar(&c.root, "root", ".", "repository root (for examples/)")

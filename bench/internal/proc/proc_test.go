@@ -1,6 +1,9 @@
 package proc
 
-import "testing"
+import (
+	"os"
+	"testing"
+)
 
 func TestParseStat(t *testing.T) {
 	line := "4242 (keep alived) S 4241 4242 4242 0 -1 4194560 100 0 0 0 17 23 5 7 20 0 1 0 100 0 0\n"
@@ -29,5 +32,24 @@ func TestParseRollup(t *testing.T) {
 	}
 	if _, err := parseRollup([]byte("Rss: 1 kB\n")); err == nil {
 		t.Fatal("a rollup without Pss parsed without error")
+	}
+}
+
+func TestReadPagesSelf(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("PFNs in pagemap need root")
+	}
+	p, err := ReadPages([]int{os.Getpid()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := ReadMem(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Distinct pages of one process are its RSS, give or take what
+	// changed between the two reads.
+	if p.Distinct == 0 || p.Private > p.Distinct || p.Distinct > 2*m.RSS || 2*p.Distinct < m.RSS {
+		t.Fatalf("ReadPages = %+v, RSS %d", p, m.RSS)
 	}
 }

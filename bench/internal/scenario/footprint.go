@@ -57,6 +57,13 @@ type FootprintSample struct {
 	PSSBackup uint64 `json:"pss_backup_bytes"`
 	USSMaster uint64 `json:"uss_master_bytes"`
 	USSBackup uint64 `json:"uss_backup_bytes"`
+	// Distinct and Private count the node's processes by physical page
+	// (see proc.Pages): an RSS of the instance that counts pages its
+	// processes share once, and the part no other process maps.
+	DistinctMaster uint64 `json:"distinct_master_bytes"`
+	PrivateMaster  uint64 `json:"private_master_bytes"`
+	DistinctBackup uint64 `json:"distinct_backup_bytes"`
+	PrivateBackup  uint64 `json:"private_backup_bytes"`
 	// MoveMS is from SIGTERM to n1 until all VIPs are on the backups (n2
 	// or n3); OnSecondBackup is how many ended on n3 (the lower priority),
 	// because n3's shorter-lived timer expired before n2's advert for that
@@ -201,6 +208,7 @@ func (f *Footprint) measure(st *set, s *FootprintSample) error {
 	for i, n := range nodes {
 		var ticks, child uint64
 		var rss, pss, uss uint64
+		var live []int
 		for _, pid := range n.pids {
 			before, ok := n.t0[pid]
 			after, err := proc.ReadStat(pid)
@@ -219,17 +227,24 @@ func (f *Footprint) measure(st *set, s *FootprintSample) error {
 				RSS:        mem.RSS, PSS: mem.PSS, USS: mem.USS,
 			}
 			s.Procs = append(s.Procs, ps)
+			live = append(live, pid)
 			ticks += ps.Ticks
 			child += ps.ChildTicks
 			rss += mem.RSS
 			pss += mem.PSS
 			uss += mem.USS
 		}
+		pages, err := proc.ReadPages(live)
+		if err != nil {
+			errs = append(errs, err)
+		}
 		pct := func(t uint64) float64 { return float64(t) / proc.ClockTick / elapsed * 100 }
 		if i == 0 {
 			s.CPUMaster, s.CPUMasterChildren, s.RSSMaster, s.PSSMaster, s.USSMaster = pct(ticks), pct(ticks+child), rss, pss, uss
+			s.DistinctMaster, s.PrivateMaster = pages.Distinct, pages.Private
 		} else {
 			s.CPUBackup, s.CPUBackupChildren, s.RSSBackup, s.PSSBackup, s.USSBackup = pct(ticks), pct(ticks+child), rss, pss, uss
+			s.DistinctBackup, s.PrivateBackup = pages.Distinct, pages.Private
 		}
 	}
 	return errors.Join(errs...)
