@@ -44,3 +44,8 @@ deps:
 
 clean:
 	rm -rf $(BIN)
+
+# Integrations (kustomize, kpt, Argo CD, CRD), images and benchmarks.
+include hack/integration.mk
+include hack/images.mk
+include bench/Makefile.inc
