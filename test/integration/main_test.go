@@ -123,7 +123,7 @@ func kustomize(t *testing.T) string {
 	}
 	start := time.Now()
 	cmd := exec.Command("go", "install", "sigs.k8s.io/kustomize/kustomize/v5@"+kustomizeVersion)
-	cmd.Env = append(os.Environ(), "GOBIN="+dir, "GOFLAGS=-mod=mod")
+	cmd.Env = append(os.Environ(), "GOBIN="+dir)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		unavailable(t, "go install kustomize %s failed: %v\n%s", kustomizeVersion, err, out)
 	}
