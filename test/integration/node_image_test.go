@@ -92,7 +92,12 @@ func TestNodeImageCleanup(t *testing.T) {
 			args = append(args, c.Args...)
 			r := run(t, "", nil, "docker", args...)
 			if r.err != nil {
-				t.Fatalf("the cleanup Job's container failed: %v\nstdout:\n%s\nstderr:\n%s", r.err, r.stdout, r.stderr)
+				hint := ""
+				if strings.Contains(r.stderr, "set into network namespace") || strings.Contains(r.stderr, "entering namespace") {
+					hint = "\nThe agent entered a network namespace (setns), its own included, which takes CAP_SYS_ADMIN: " +
+						"the rendered pod has only NET_ADMIN and NET_RAW. Sockets for the current namespace need no setns."
+				}
+				t.Fatalf("the cleanup Job's container failed: %v\nstdout:\n%s\nstderr:\n%s%s", r.err, r.stdout, r.stderr, hint)
 			}
 			for _, want := range []string{"released VIP 192.0.2.10 on eth0", "released VIP 192.0.2.12 on eth0", "removed the VRRP accept rules"} {
 				if !strings.Contains(r.stdout, want) {
