@@ -28,8 +28,12 @@ type Runtime struct {
 	closers []func()
 }
 
-// Close releases sockets, the netlink subscription and handles.
+// Close releases sockets, the netlink subscription and handles. It is safe
+// on a nil Runtime.
 func (r *Runtime) Close() {
+	if r == nil {
+		return
+	}
 	for i := len(r.closers) - 1; i >= 0; i-- {
 		r.closers[i]()
 	}
@@ -47,8 +51,8 @@ type SetupOptions struct {
 
 // Setup resolves the interface and opens every adapter cfg needs. Errors
 // name the setting at fault. Nothing is changed on the host yet: Run does that.
-func Setup(cfg contract.Config, opts SetupOptions, log *slog.Logger) (rt *Runtime, err error) {
-	rt = &Runtime{}
+func Setup(cfg contract.Config, opts SetupOptions, log *slog.Logger) (_ *Runtime, err error) {
+	rt := &Runtime{}
 	defer func() {
 		if err != nil {
 			rt.Close()

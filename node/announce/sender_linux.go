@@ -46,10 +46,9 @@ type naConn interface {
 
 // LinkSender sends announcements on one link. It is safe for concurrent use.
 type LinkSender struct {
-	ifi   *net.Interface
-	ns    netns.NsHandle
-	ownNS bool
-	arp   arpConn
+	ifi *net.Interface
+	ns  netns.NsHandle
+	arp arpConn
 	// openNA opens the NA socket; replaced in tests.
 	openNA func() (naConn, error)
 
@@ -74,20 +73,15 @@ func InNamespace(ns netns.NsHandle) SenderOption {
 // to may not be usable yet (DAD) or may change.
 //
 // All sockets are created in one namespace: the one given with InNamespace,
-// or else the calling thread's namespace at the time of this call. Sockets
-// are opened on a dedicated thread that has entered that namespace, so
-// later reopening from any goroutine is safe.
+// on a dedicated thread that has entered it, so later reopening from any
+// goroutine is safe. Without InNamespace no namespace is entered (setns
+// needs CAP_SYS_ADMIN, which the agent's pod does not have): sockets are
+// opened, and reopened, in the namespace of the calling thread, which for
+// the agent is always the host's.
 func NewLinkSender(ifname string, opts ...SenderOption) (*LinkSender, error) {
 	s := &LinkSender{ns: netns.None()}
 	for _, o := range opts {
 		o(s)
-	}
-	if !s.ns.IsOpen() {
-		cur, err := netns.Get()
-		if err != nil {
-			return nil, fmt.Errorf("announce: opening the current network namespace: %w", err)
-		}
-		s.ns, s.ownNS = cur, true
 	}
 	err := inNetNS(s.ns, func() error {
 		ifi, err := net.InterfaceByName(ifname)
@@ -107,7 +101,6 @@ func NewLinkSender(ifname string, opts ...SenderOption) (*LinkSender, error) {
 		return nil
 	})
 	if err != nil {
-		s.closeNS()
 		return nil, err
 	}
 	s.openNA = s.listenNA
@@ -282,15 +275,7 @@ func (s *LinkSender) Close() error {
 		errs = append(errs, s.arp.Close())
 		s.arp = nil
 	}
-	s.closeNS()
 	return errors.Join(errs...)
-}
-
-func (s *LinkSender) closeNS() {
-	if s.ownNS {
-		_ = s.ns.Close()
-		s.ownNS = false
-	}
 }
 
 var _ Sender = (*LinkSender)(nil)

@@ -46,9 +46,8 @@ func (m *Manager) WatchLink(link Link) (<-chan LinkEvent, func(), error) {
 			failure = err
 		}
 	}
-	ns := m.ns
 	err := netlink.LinkSubscribeWithOptions(updates, done, netlink.LinkSubscribeOptions{
-		Namespace:     &ns,
+		Namespace:     m.nsOption(),
 		ErrorCallback: onErr,
 		ListExisting:  true,
 	})

@@ -21,8 +21,7 @@ const dumpRetries = 5
 // namespace. It is safe for concurrent use; every call is one or a few
 // netlink round trips.
 type Manager struct {
-	ns    netns.NsHandle // namespace of every socket; owned only if ownNS
-	ownNS bool
+	ns    netns.NsHandle   // namespace of every socket (the caller's); None: the calling thread's
 	h     *netlink.Handle  // link lookups
 	rt    *nl.SocketHandle // our own address requests (IFA_PROTO support)
 	proto uint8
@@ -39,30 +38,24 @@ type Option func(*Manager)
 func WithAddrProto(p uint8) Option { return func(m *Manager) { m.proto = p } }
 
 // Open returns a Manager whose netlink sockets live in namespace ns. Pass
-// netns.None() for the namespace of the calling thread: the Manager then
-// pins that namespace at Open time. The caller keeps ownership of ns and
-// must keep it open until Close.
+// netns.None() for the namespace of the calling thread: then no namespace
+// is ever entered (setns needs CAP_SYS_ADMIN, which the agent's pod does not
+// have), sockets are created where the caller runs, and subscriptions are
+// opened in the namespace of the thread that calls Subscribe or WatchLink:
+// the agent runs every thread in the host's namespace. The caller keeps
+// ownership of ns and must keep it open until Close.
 func Open(ns netns.NsHandle, opts ...Option) (*Manager, error) {
 	m := &Manager{ns: ns, proto: DefaultAddrProto}
 	for _, o := range opts {
 		o(m)
 	}
-	if !ns.IsOpen() {
-		cur, err := netns.Get()
-		if err != nil {
-			return nil, fmt.Errorf("netif: opening the current network namespace: %w", err)
-		}
-		m.ns, m.ownNS = cur, true
-	}
 	h, err := netlink.NewHandleAt(m.ns, unix.NETLINK_ROUTE)
 	if err != nil {
-		m.closeNS()
 		return nil, fmt.Errorf("netif: netlink handle in namespace %s: %w", m.ns, err)
 	}
 	s, err := nl.GetNetlinkSocketAt(m.ns, netns.None(), unix.NETLINK_ROUTE)
 	if err != nil {
 		h.Close()
-		m.closeNS()
 		return nil, fmt.Errorf("netif: netlink socket in namespace %s: %w", m.ns, err)
 	}
 	m.h, m.rt = h, &nl.SocketHandle{Socket: s}
@@ -74,15 +67,8 @@ func (m *Manager) Close() error {
 	m.closeOnce.Do(func() {
 		m.h.Close()
 		m.rt.Close()
-		m.closeNS()
 	})
 	return nil
-}
-
-func (m *Manager) closeNS() {
-	if m.ownNS {
-		_ = m.ns.Close()
-	}
 }
 
 // LinkByName resolves an interface by name. A missing interface is an error
@@ -151,4 +137,14 @@ func (m *Manager) addrRequest(typ, flags int, msg addrMsg) error {
 	req.AddRawData(msg.appendBinary(nil))
 	_, err := req.Execute(unix.NETLINK_ROUTE, 0)
 	return err
+}
+
+// nsOption is the Namespace of a subscription: nil for the caller's own
+// namespace, so that subscribing never calls setns.
+func (m *Manager) nsOption() *netns.NsHandle {
+	if !m.ns.IsOpen() {
+		return nil
+	}
+	ns := m.ns
+	return &ns
 }

@@ -57,9 +57,8 @@ func (m *Manager) Subscribe(link Link) (<-chan AddrEvent, func(), error) {
 			failure = err
 		}
 	}
-	ns := m.ns
 	err := netlink.AddrSubscribeWithOptions(updates, done, netlink.AddrSubscribeOptions{
-		Namespace:     &ns,
+		Namespace:     m.nsOption(),
 		ErrorCallback: onErr,
 	})
 	if err != nil {
