@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/failoverkit/ipfailover/contract"
 )
 
 // KeepalivedConf is keepalived.conf for s in the shape the
@@ -33,7 +35,7 @@ func KeepalivedConf(s Setup) string {
 	w("   notification_email_from ipfailover@openshift.local")
 	w("   smtp_server 127.0.0.1")
 	w("   smtp_connect_timeout 30")
-	w("   router_id %s", scrub(s.Name))
+	w("   router_id %s", contract.ScrubbedName(s.Name))
 	if s.Version == 3 {
 		w("   vrrp_version 3")
 	}
@@ -47,7 +49,7 @@ func KeepalivedConf(s Setup) string {
 	w("   interval %d", int(s.CheckInterval/time.Second))
 	w("}")
 	for i, vip := range s.VIPs {
-		w("vrrp_instance %s_VIP_%d {", scrub(s.Name), i+1)
+		w("vrrp_instance %s {", contract.InstanceName(s.Name, i+1))
 		w("   interface %s", s.Interface)
 		w("   virtual_router_id %d", s.VRIDOffset+i+1)
 		w("   priority %d", s.Priority)
@@ -68,21 +70,6 @@ func KeepalivedConf(s Setup) string {
 		w("    %s dev %s", vip, s.Interface)
 		w("   }")
 		w("}")
-	}
-	return b.String()
-}
-
-// scrub keeps [A-Za-z0-9_-] and turns '-' into '_', as the image does for
-// router_id and instance names.
-func scrub(name string) string {
-	var b strings.Builder
-	for _, r := range name {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_':
-			b.WriteRune(r)
-		case r == '-':
-			b.WriteByte('_')
-		}
 	}
 	return b.String()
 }
