@@ -168,10 +168,25 @@ func (p *plan) failoverContainer(vols []volume) corev1.Container {
 // cleanupContainer runs the removal of the set's VIPs and firewall rule.
 func (p *plan) cleanupContainer(vols []volume) corev1.Container {
 	c := p.container("cleanup", vols)
+	c.Env = p.cleanupEnv()
 	if p.keepalived() {
 		c.Command = []string{KeepalivedRemoveScript}
 	} else {
 		c.Args = []string{"cleanup"}
 	}
 	return c
+}
+
+// cleanupEnv is the environment without OPENSHIFT_HA_NODES: the node list
+// only feeds the agent's priority rotation, which cleanup does not use, and
+// writing it into each of N cleanup Jobs made the output grow with N²
+// (1000 nodes: 10 of every Job's 13 KB).
+func (p *plan) cleanupEnv() []corev1.EnvVar {
+	var out []corev1.EnvVar
+	for _, e := range p.env() {
+		if e.Name != contract.EnvNodes {
+			out = append(out, e)
+		}
+	}
+	return out
 }
