@@ -28,7 +28,7 @@ func Cleanup(cfg contract.Config, addrs Addresses, link netif.Link, linkErr erro
 	default:
 		removed := 0
 		current := make(map[netip.Addr]bool)
-		if present, err := allAddrs(link); err == nil {
+		if present, err := ownAddresses(link); err == nil {
 			for _, a := range present {
 				current[a] = true
 			}

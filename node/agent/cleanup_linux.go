@@ -3,7 +3,6 @@ package agent
 import (
 	"fmt"
 	"io"
-	"net/netip"
 
 	"github.com/vishvananda/netns"
 
@@ -40,8 +39,4 @@ func RunCleanup(cfg contract.Config, out io.Writer) error {
 		firewall = fm
 	}
 	return Cleanup(cfg, m, link, linkErr, firewall, out)
-}
-
-func allAddrs(link netif.Link) ([]netip.Addr, error) {
-	return ownAddresses(link)
 }

@@ -358,9 +358,9 @@ func (a *Agent) evict(g *group, vip netip.Addr) {
 	a.log.Warn("VIP added while not master: removed it", "vip", vip, "instance", g.instance, "state", g.m.State().String())
 }
 
-func (a *Agent) reassert(g *group, vip interface{ String() string }) {
+func (a *Agent) reassert(g *group, vip netip.Addr) {
 	a.deps.Metrics.Reasserted.Inc()
-	a.log.Warn("VIP removed from under a master: adding it back", "vip", vip.String(), "instance", g.instance)
+	a.log.Warn("VIP removed from under a master: adding it back", "vip", vip, "instance", g.instance)
 	a.addVIPs(g)
 	a.stopBurst(g)
 	g.burst = a.deps.Announcer.Start(context.Background(), g.spec.VIPs)

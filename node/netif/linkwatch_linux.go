@@ -3,9 +3,7 @@
 package netif
 
 import (
-	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -34,66 +32,20 @@ type LinkEvent struct {
 //
 // Equivalent to: `ip monitor link dev $link`
 func (m *Manager) WatchLink(link Link) (<-chan LinkEvent, func(), error) {
-	updates := make(chan netlink.LinkUpdate, eventBuffer)
-	done := make(chan struct{})
-
-	var mu sync.Mutex
-	var failure error
-	onErr := func(err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if failure == nil {
-			failure = err
-		}
-	}
-	err := netlink.LinkSubscribeWithOptions(updates, done, netlink.LinkSubscribeOptions{
-		Namespace:     m.nsOption(),
-		ErrorCallback: onErr,
-		ListExisting:  true,
-	})
-	if err != nil {
-		close(done)
-		return nil, nil, fmt.Errorf("subscribing to changes of interface %q: %w", link.Name, err)
-	}
-
-	out := make(chan LinkEvent, eventBuffer)
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		defer close(out)
-		for u := range updates {
+	return relay(fmt.Sprintf("changes of interface %q", link.Name),
+		func(updates chan netlink.LinkUpdate, done chan struct{}, onErr func(error)) error {
+			return netlink.LinkSubscribeWithOptions(updates, done, netlink.LinkSubscribeOptions{
+				Namespace:     m.nsOption(),
+				ErrorCallback: onErr,
+				ListExisting:  true,
+			})
+		},
+		func(u netlink.LinkUpdate) (LinkEvent, bool) {
 			if int(u.Index) != link.Index {
-				continue
+				return LinkEvent{}, false
 			}
-			ev := LinkEvent{Usable: u.Header.Type != unix.RTM_DELLINK &&
-				u.Flags&unix.IFF_UP != 0 && u.Flags&unix.IFF_RUNNING != 0}
-			select {
-			case out <- ev:
-			case <-done:
-			}
-		}
-		select {
-		case <-done:
-			return
-		default:
-		}
-		mu.Lock()
-		err := failure
-		mu.Unlock()
-		if err == nil {
-			err = errors.New("subscription closed by netlink")
-		}
-		ev := LinkEvent{Err: fmt.Errorf("link subscription on %q: %w", link.Name, err)}
-		select {
-		case out <- ev:
-		case <-done:
-		}
-	}()
-
-	var once sync.Once
-	cancel := func() {
-		once.Do(func() { close(done) })
-		<-finished
-	}
-	return out, cancel, nil
+			return LinkEvent{Usable: u.Header.Type != unix.RTM_DELLINK &&
+				u.Flags&unix.IFF_UP != 0 && u.Flags&unix.IFF_RUNNING != 0}, true
+		},
+		func(err error) LinkEvent { return LinkEvent{Err: err} })
 }

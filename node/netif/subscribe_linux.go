@@ -3,16 +3,11 @@
 package netif
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
-	"sync"
 
 	"github.com/vishvananda/netlink"
 )
-
-// eventBuffer is the capacity of a subscription's channel.
-const eventBuffer = 32
 
 // AddrEvent is one address change on the subscribed interface.
 type AddrEvent struct {
@@ -43,73 +38,20 @@ type AddrEvent struct {
 //
 // Equivalent to: `ip monitor address dev $link`
 func (m *Manager) Subscribe(link Link) (<-chan AddrEvent, func(), error) {
-	updates := make(chan netlink.AddrUpdate, eventBuffer)
-	done := make(chan struct{})
-
-	// failure is the first error the netlink goroutine reported; guarded by
-	// mu because the callback runs on that goroutine.
-	var mu sync.Mutex
-	var failure error
-	onErr := func(err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if failure == nil {
-			failure = err
-		}
-	}
-	err := netlink.AddrSubscribeWithOptions(updates, done, netlink.AddrSubscribeOptions{
-		Namespace:     m.nsOption(),
-		ErrorCallback: onErr,
-	})
-	if err != nil {
-		close(done)
-		return nil, nil, fmt.Errorf("subscribing to address changes of %q: %w", link.Name, err)
-	}
-
-	out := make(chan AddrEvent, eventBuffer)
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		defer close(out)
-		// The netlink goroutine closes updates once its socket is closed
-		// (after done) or fails. Always drain it, so it never blocks.
-		for u := range updates {
+	return relay(fmt.Sprintf("address changes of %q", link.Name),
+		func(updates chan netlink.AddrUpdate, done chan struct{}, onErr func(error)) error {
+			return netlink.AddrSubscribeWithOptions(updates, done, netlink.AddrSubscribeOptions{
+				Namespace:     m.nsOption(),
+				ErrorCallback: onErr,
+			})
+		},
+		func(u netlink.AddrUpdate) (AddrEvent, bool) {
 			if u.LinkIndex != link.Index {
-				continue
+				return AddrEvent{}, false
 			}
-			ev, ok := toEvent(u)
-			if !ok {
-				continue
-			}
-			select {
-			case out <- ev:
-			case <-done:
-			}
-		}
-		select {
-		case <-done:
-			return // cancelled: the socket error is ours
-		default:
-		}
-		mu.Lock()
-		err := failure
-		mu.Unlock()
-		if err == nil {
-			err = errors.New("subscription closed by netlink")
-		}
-		ev := AddrEvent{Err: fmt.Errorf("address subscription on %q: %w", link.Name, err)}
-		select {
-		case out <- ev:
-		case <-done:
-		}
-	}()
-
-	var once sync.Once
-	cancel := func() {
-		once.Do(func() { close(done) })
-		<-finished
-	}
-	return out, cancel, nil
+			return toEvent(u)
+		},
+		func(err error) AddrEvent { return AddrEvent{Err: err} })
 }
 
 // toEvent converts a netlink update.
