@@ -80,6 +80,13 @@ type Agent struct {
 	checksums map[packet.ChecksumForm]prometheus.Counter // see checksumCounter, owned by the loop
 }
 
+// checkStopWait bounds the wait for a check in flight at shutdown; killing
+// a script and its descendants takes milliseconds.
+const checkStopWait = 3 * time.Second
+
+// notifyStopWait bounds the notifications still queued at shutdown.
+const notifyStopWait = 5 * time.Second
+
 type timerEvent struct {
 	g    *group
 	kind fsm.TimerKind
@@ -214,19 +221,36 @@ func (a *Agent) Run(ctx context.Context) error {
 		}
 	}
 	checkCtx, stopCheck := context.WithCancel(context.Background())
+	checkDone := make(chan struct{})
+	// stopChecks ends the periodic check and waits until a check in flight
+	// has been stopped, so no check script outlives the agent.
+	stopChecks := func() {
+		stopCheck()
+		select {
+		case <-checkDone:
+		case <-time.After(checkStopWait):
+			a.log.Error("the health check did not stop in time", "waited", checkStopWait)
+		}
+	}
 	defer stopCheck()
-	if a.deps.Checker != nil {
+	if a.deps.Checker == nil {
+		close(checkDone)
+		a.deps.Metrics.CheckUp.Set(1) // nothing to fail: the node is fit
+	} else {
 		// The first result decides the state Startup enters (Backup or Fault).
 		rctx, cancel := context.WithTimeout(ctx, a.cfg.CheckInterval)
 		err := a.deps.Checker.Check(rctx)
 		cancel()
 		a.onCheck(check.Result{OK: err == nil, Err: err})
-		go check.Run(checkCtx, a.deps.Checker, a.cfg.CheckInterval, func(r check.Result) {
-			select {
-			case a.checks <- r:
-			case <-checkCtx.Done():
-			}
-		})
+		go func() {
+			defer close(checkDone)
+			check.Run(checkCtx, a.deps.Checker, a.cfg.CheckInterval, func(r check.Result) {
+				select {
+				case a.checks <- r:
+				case <-checkCtx.Done():
+				}
+			})
+		}()
 	}
 	a.deps.Metrics.LinkUp.Set(boolValue(a.linkUp))
 	if !a.linkUp {
@@ -247,7 +271,7 @@ func (a *Agent) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			a.ready.Store(false)
-			stopCheck()
+			stopChecks()
 			a.shutdown()
 			return nil
 		case p := <-a.packets:
@@ -316,7 +340,9 @@ func (a *Agent) shutdown() {
 	if err := a.releaseAll("shutdown"); err != nil {
 		a.log.Error("releasing VIPs at shutdown", "err", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), a.opts.NotifyTimeout)
+	// The STOP notifications get a bounded share of the shutdown: a hung
+	// notify script is killed rather than delaying the exit.
+	ctx, cancel := context.WithTimeout(context.Background(), min(a.opts.NotifyTimeout, notifyStopWait))
 	defer cancel()
 	a.deps.Notifier.Close(ctx)
 	a.log.Info("stopped")

@@ -11,6 +11,7 @@ import (
 	"github.com/failoverkit/ipfailover/node/fw"
 	"github.com/failoverkit/ipfailover/node/netif"
 	"github.com/failoverkit/ipfailover/node/notify"
+	"github.com/failoverkit/ipfailover/node/procexec"
 	"github.com/failoverkit/ipfailover/node/transport"
 	"github.com/failoverkit/ipfailover/node/vrrp/fsm"
 	"github.com/failoverkit/ipfailover/node/vrrp/packet"
@@ -112,6 +113,9 @@ func (a *Agent) onCheck(r check.Result) {
 	} else {
 		a.deps.Metrics.Checks.WithLabelValues("fail").Inc()
 		a.deps.Metrics.CheckUp.Set(0)
+		if reason := procexec.ReasonOf(r.Err); reason != "" {
+			a.deps.Metrics.ScriptErrors.WithLabelValues("check", string(reason)).Inc()
+		}
 	}
 	if r.OK != a.checkOK {
 		a.checkOK = r.OK

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/failoverkit/ipfailover/node/fw"
 	"github.com/failoverkit/ipfailover/node/netif"
 	"github.com/failoverkit/ipfailover/node/notify"
+	"github.com/failoverkit/ipfailover/node/procexec"
 	"github.com/failoverkit/ipfailover/node/transport"
 )
 
@@ -137,12 +139,27 @@ func Setup(cfg contract.Config, opts SetupOptions, log *slog.Logger) (_ *Runtime
 		}
 		deps.Firewall = m
 	}
+	if cfg.CheckScript != "" {
+		if err := procexec.Diagnose(cfg.CheckScript); err != nil {
+			return nil, fmt.Errorf("%s=%q: %w", contract.EnvCheckScript, cfg.CheckScript, err)
+		}
+	}
 	deps.Checker = check.For(cfg.CheckScript, cfg.MonitorPort, primary4)
 	notifyTimeout := opts.NotifyTimeout
 	if notifyTimeout == 0 {
 		notifyTimeout = 10 * time.Second
 	}
-	deps.Notifier = notify.New(cfg.NotifyScript, notifyTimeout, log)
+	if cfg.NotifyScript != "" {
+		if err := procexec.Diagnose(cfg.NotifyScript); err != nil {
+			// Notifications do not decide who holds a VIP: say so loudly
+			// and keep going; every call will fail the same way.
+			log.Warn("the notify script cannot run", "variable", contract.EnvNotifyScript, "reason", string(procexec.ReasonOf(err)), "err", err)
+		}
+	}
+	notifyFailures := deps.Metrics.ScriptErrors.MustCurryWith(prometheus.Labels{"script": "notify"})
+	deps.Notifier = notify.New(cfg.NotifyScript, notifyTimeout, log, func(r procexec.Reason) {
+		notifyFailures.WithLabelValues(string(r)).Inc()
+	})
 
 	events, cancel, err := addrs.Subscribe(link)
 	if err != nil {
