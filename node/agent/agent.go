@@ -40,8 +40,11 @@ type Deps struct {
 	// LinkEvents reports whether Link can carry VRRP (up, with carrier).
 	// When set, Link.Usable() is the state at start.
 	LinkEvents <-chan netif.LinkEvent
-	Metrics    *Metrics
-	Log        *slog.Logger
+	// Source4 finds the address IPv4 adverts leave from after an address
+	// change; nil leaves the source fixed.
+	Source4 SourceLookup
+	Metrics *Metrics
+	Log     *slog.Logger
 }
 
 // Options are the agent's runtime facts beyond the contract.
@@ -61,6 +64,7 @@ type Agent struct {
 	deps    Deps
 	opts    Options
 	log     *slog.Logger
+	ifname  string // the interface's name, for the HTTP handlers
 	groups  []*group
 	byVRID4 groupSet
 	byVRID6 groupSet
@@ -71,11 +75,18 @@ type Agent struct {
 	checks  chan check.Result
 	done    chan struct{}
 
+	sendFaults chan struct{} // sends failed for an interval (sendFailed)
+	sendRetry  chan struct{} // time to try sending again (onSendFault)
+
 	ready     atomic.Bool
 	heartbeat atomic.Int64                               // unix nanoseconds of the loop's last turn
 	checkOK   bool                                       // last health check outcome, owned by the loop
 	linkUp    bool                                       // the interface can carry VRRP, owned by the loop
-	healthy   bool                                       // checkOK && linkUp as last fed to the machines, owned by the loop
+	sourceOK  bool                                       // the interface has the address adverts leave from, owned by the loop
+	sendOK    bool                                       // adverts did not fail for an interval, owned by the loop
+	probation bool                                       // retrying after failed sends, until one works; owned by the loop
+	healthy   bool                                       // all of the above as last fed to the machines, owned by the loop
+	linkFault atomic.Bool                                // every group is in FAULT because of the interface (readyz)
 	warned    map[string]time.Time                       // rate limit of misconfiguration warnings, owned by the loop
 	checksums map[packet.ChecksumForm]prometheus.Counter // see checksumCounter, owned by the loop
 }
@@ -112,17 +123,21 @@ func New(cfg contract.Config, deps Deps, opts Options) (*Agent, error) {
 		return nil, err
 	}
 	a := &Agent{
-		cfg: cfg, deps: deps, opts: opts, log: deps.Log,
+		cfg: cfg, deps: deps, opts: opts, log: deps.Log, ifname: deps.Link.Name,
 		byVRID4: groupSet{}, byVRID6: groupSet{},
-		packets:   make(chan transport.Packet, 1024),
-		timers:    make(chan timerEvent, 1024),
-		checks:    make(chan check.Result, 4),
-		done:      make(chan struct{}),
-		checkOK:   true,
-		linkUp:    deps.LinkEvents == nil || deps.Link.Usable(),
-		healthy:   true,
-		warned:    make(map[string]time.Time),
-		checksums: make(map[packet.ChecksumForm]prometheus.Counter),
+		packets:    make(chan transport.Packet, 1024),
+		timers:     make(chan timerEvent, 1024),
+		checks:     make(chan check.Result, 4),
+		done:       make(chan struct{}),
+		sendFaults: make(chan struct{}, 1),
+		sendRetry:  make(chan struct{}, 1),
+		checkOK:    true,
+		sourceOK:   true,
+		sendOK:     true,
+		linkUp:     deps.LinkEvents == nil || deps.Link.Usable(),
+		healthy:    true,
+		warned:     make(map[string]time.Time),
+		checksums:  make(map[packet.ChecksumForm]prometheus.Counter),
 	}
 	deps.Metrics.notifyDropFn = func() float64 { return float64(deps.Notifier.Dropped()) }
 	if cfg.Priority == 0 {
@@ -204,11 +219,11 @@ func (a *Agent) Run(ctx context.Context) error {
 		"priority_basis", string(a.slot.Basis), "slot", a.slot.Index, "replicas", a.slot.Replicas,
 		"check", check.Describe(a.deps.Checker))
 	if err := a.releaseAll("start-up"); err != nil {
-		return err
+		return needCap(err, capNetAdmin, "adding and removing VIPs")
 	}
 	if chain := a.cfg.FirewallChain(); chain != "" && a.deps.Firewall != nil {
 		if err := a.deps.Firewall.Ensure(chain, a.firewallRules()...); err != nil {
-			return fmt.Errorf("ensuring the VRRP accept rule in chain %s: %w", chain, err)
+			return needCap(fmt.Errorf("%s=%s: ensuring the VRRP accept rule in chain %s: %w", contract.EnvIPTablesChain, chain, chain, err), capNetAdmin, "the iptables rule")
 		}
 		a.log.Info("firewall rule ensured", "chain", chain)
 	}
@@ -280,6 +295,10 @@ func (a *Agent) Run(ctx context.Context) error {
 			a.apply(te.g, te.g.m.Handle(fsm.TimerFired{Timer: te.kind, Gen: te.gen}))
 		case r := <-a.checks:
 			a.onCheck(r)
+		case <-a.sendFaults:
+			a.onSendFault()
+		case <-a.sendRetry:
+			a.onSendRetry()
 		case ev, ok := <-events:
 			if !ok {
 				events = nil // subscription ended; the periodic reconcile still repairs

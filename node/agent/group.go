@@ -31,6 +31,11 @@ type group struct {
 	// (WithLabelValues hashes and locks on every call; adverts are the
 	// hot path). Nil until the first advert, so idle groups export no series.
 	sent, recv prometheus.Counter
+	// failingSince is the first of the current run of failed sends (zero
+	// while sends work); failedSends counts them since warnedSend, the
+	// last warning.
+	failingSince, warnedSend time.Time
+	failedSends              int
 }
 
 // virtualLinkLocal is the link-local address a VRRPv3 IPv6 virtual router

@@ -156,7 +156,8 @@ func (a *Agent) onLink(ev netif.LinkEvent) {
 // a usable link, when it changes. The machine has one fault input, so a
 // FAULT for a lost link carries the transition reason check-failed.
 func (a *Agent) updateHealth() {
-	ok := a.checkOK && a.linkUp
+	ok := a.checkOK && a.linkUp && a.sourceOK && a.sendOK
+	a.linkFault.Store(!a.linkUp || !a.sourceOK)
 	if ok == a.healthy {
 		return
 	}
@@ -178,7 +179,12 @@ func (a *Agent) apply(g *group, actions []fsm.Action) {
 	for _, act := range actions {
 		switch act := act.(type) {
 		case fsm.SendAdvert:
-			a.sendAdvert(g, act.Priority)
+			if !a.sendAdvert(g, act.Priority) && a.probation {
+				// Sending still fails after a retry: fault at once,
+				// before the VIPs are added or announced.
+				a.onSendFault()
+				return
+			}
 		case fsm.AddVIPs:
 			a.addVIPs(g)
 		case fsm.RemoveVIPs:
@@ -213,27 +219,32 @@ func (a *Agent) startTimer(g *group, act fsm.StartTimer) {
 	})
 }
 
-func (a *Agent) sendAdvert(g *group, prio uint8) {
+// sendAdvert sends the group's advert to every destination; it reports
+// whether one of them could be sent (true when there are none).
+func (a *Agent) sendAdvert(g *group, prio uint8) bool {
 	adv := g.advert
 	adv.Priority = prio
+	sent := len(g.dsts) == 0
 	for _, dst := range g.dsts {
 		b, err := packet.Append(g.buf[:0], adv, packet.EncodeOptions{Src: g.conn.Source(), Dst: dst})
 		if err != nil {
 			a.deps.Metrics.SendErrors.WithLabelValues(g.vrid).Inc()
 			a.log.Error("encoding advert", "vrid", g.vrid, "err", err)
-			return
+			return true // not the network's fault
 		}
 		g.buf = b
 		if err := g.conn.Send(b, dst); err != nil {
-			a.deps.Metrics.SendErrors.WithLabelValues(g.vrid).Inc()
-			a.log.Debug("sending advert", "vrid", g.vrid, "dst", dst, "err", err)
+			a.sendFailed(g, dst, err)
 			continue
 		}
+		a.sendWorked(g)
+		sent = true
 		if g.sent == nil {
 			g.sent = a.deps.Metrics.AdvertsSent.WithLabelValues(g.vrid)
 		}
 		g.sent.Inc()
 	}
+	return sent
 }
 
 // checksumCounter returns the counter of a checksum form, looked up once.
@@ -337,6 +348,9 @@ func (a *Agent) onAddrEvent(ev netif.AddrEvent) {
 		return
 	}
 	vip := ev.Prefix.Addr()
+	if vip.Is4() {
+		a.trackSource()
+	}
 	for _, g := range a.groups {
 		if !containsAddr(g.spec.VIPs, vip) {
 			continue

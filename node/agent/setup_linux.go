@@ -7,6 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -54,6 +57,13 @@ type SetupOptions struct {
 // Setup resolves the interface and opens every adapter cfg needs. Errors
 // name the setting at fault. Nothing is changed on the host yet: Run does that.
 func Setup(cfg contract.Config, opts SetupOptions, log *slog.Logger) (_ *Runtime, err error) {
+	eff, err := effectiveCapabilities()
+	if err != nil {
+		return nil, fmt.Errorf("checking the agent's capabilities: %w", err)
+	}
+	if err := checkCapabilities(eff); err != nil {
+		return nil, err
+	}
 	rt := &Runtime{}
 	defer func() {
 		if err != nil {
@@ -96,14 +106,21 @@ func Setup(cfg contract.Config, opts SetupOptions, log *slog.Logger) (_ *Runtime
 	deps := Deps{Link: link, Addrs: addrs, Log: log, Metrics: NewMetrics()}
 	if need4 {
 		src := primary4
+		configured := ""
 		if cfg.Unicast() && cfg.UnicastSource.IsValid() {
-			src = cfg.UnicastSource
+			src, configured = cfg.UnicastSource, contract.EnvUnicastSource
 		} else if !cfg.Unicast() && cfg.MulticastSource.IsValid() {
-			src = cfg.MulticastSource
+			src, configured = cfg.MulticastSource, contract.EnvMulticastSource
 		}
+		if configured != "" && !slices.Contains(self, src) {
+			// Adverts from an address the node lacks fail or are dropped:
+			// the backups would take over while this node holds the VIPs.
+			return nil, fmt.Errorf("%s=%s: interface %s has no such address (it has %v): set the node's own address or leave it empty", configured, src, link.Name, self)
+		}
+		deps.Source4 = followSource(addrs, configured == "")
 		c, err := transport.ListenIPv4(ifi, src, self, !cfg.Unicast())
 		if err != nil {
-			return nil, err
+			return nil, needCap(err, capNetRaw, "the VRRP socket")
 		}
 		rt.closers = append(rt.closers, func() { c.Close() })
 		deps.Conn4 = c
@@ -115,14 +132,14 @@ func Setup(cfg contract.Config, opts SetupOptions, log *slog.Logger) (_ *Runtime
 		}
 		c, err := transport.ListenIPv6(ifi, ll, self, !cfg.Unicast())
 		if err != nil {
-			return nil, err
+			return nil, needCap(err, capNetRaw, "the VRRP socket")
 		}
 		rt.closers = append(rt.closers, func() { c.Close() })
 		deps.Conn6 = c
 	}
 	sender, err := announce.NewLinkSender(link.Name)
 	if err != nil {
-		return nil, fmt.Errorf("opening the announcement socket on %s: %w", link.Name, err)
+		return nil, needCap(fmt.Errorf("opening the announcement socket on %s: %w", link.Name, err), capNetRaw, "announcing VIPs (gratuitous ARP, unsolicited NA)")
 	}
 	rt.closers = append(rt.closers, func() { sender.Close() })
 	ann := announce.New(sender, opts.Announce)
@@ -247,5 +264,43 @@ func waitLinkLocal(m *netif.Manager, link netif.Link, wait time.Duration) (netip
 			return netip.Addr{}, fmt.Errorf("IPv6 VRRP on %s needs a usable link-local address: %w", link.Name, err)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// effectiveCapabilities returns the CapEff field of /proc/self/status.
+func effectiveCapabilities() (string, error) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "", err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "CapEff:"); ok {
+			return strings.TrimSpace(v), nil
+		}
+	}
+	return "", errors.New("/proc/self/status has no CapEff line")
+}
+
+// followSource looks the IPv4 advert source up after an address change:
+// the current one while the interface has it; otherwise, when follow is
+// set, the interface's primary IPv4 address (a configured source is never
+// replaced).
+func followSource(m *netif.Manager, follow bool) SourceLookup {
+	return func(link netif.Link, cur netip.Addr) (netip.Addr, error) {
+		have, err := ownAddresses(link)
+		if err != nil {
+			return netip.Addr{}, err
+		}
+		if slices.Contains(have, cur) {
+			return cur, nil
+		}
+		if !follow {
+			return netip.Addr{}, fmt.Errorf("the configured source %s is no longer on %s", cur, link.Name)
+		}
+		p, err := m.PrimaryIPv4(link)
+		if err != nil {
+			return netip.Addr{}, err
+		}
+		return p.Addr(), nil
 	}
 }
