@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -43,6 +44,13 @@ type Deps struct {
 	// Source4 finds the address IPv4 adverts leave from after an address
 	// change; nil leaves the source fixed.
 	Source4 SourceLookup
+	// Binding holds Conn4, Conn6, Announcer and AddrEvents when they were
+	// opened together on Link; Rebind opens a new one on the interface of
+	// that name after it was deleted and created again (a new index), with
+	// cur the current IPv4 source. The agent closes the binding it
+	// replaces. Both may be nil: the agent then stays bound to Link.
+	Binding *Binding
+	Rebind  func(name string, cur netip.Addr) (*Binding, error)
 	Metrics *Metrics
 	Log     *slog.Logger
 }
@@ -75,8 +83,15 @@ type Agent struct {
 	checks  chan check.Result
 	done    chan struct{}
 
-	sendFaults chan struct{} // sends failed for an interval (sendFailed)
-	sendRetry  chan struct{} // time to try sending again (onSendFault)
+	sendFaults  chan struct{} // sends failed for an interval (sendFailed)
+	sendRetry   chan struct{} // time to try sending again (onSendFault)
+	rebindRetry chan struct{} // time to try binding to the re-created interface again
+
+	addrEvents    <-chan netif.AddrEvent // the current binding's, owned by the loop
+	stopRecv      context.CancelFunc     // stops the current receivers, owned by the loop
+	recvDone      chan struct{}          // closed when they have stopped
+	rebindPending bool                   // the interface has a new index not bound yet, owned by the loop
+	lastUsable    bool                   // the last link event said usable, owned by the loop
 
 	ready     atomic.Bool
 	heartbeat atomic.Int64                               // unix nanoseconds of the loop's last turn
@@ -125,19 +140,20 @@ func New(cfg contract.Config, deps Deps, opts Options) (*Agent, error) {
 	a := &Agent{
 		cfg: cfg, deps: deps, opts: opts, log: deps.Log, ifname: deps.Link.Name,
 		byVRID4: groupSet{}, byVRID6: groupSet{},
-		packets:    make(chan transport.Packet, 1024),
-		timers:     make(chan timerEvent, 1024),
-		checks:     make(chan check.Result, 4),
-		done:       make(chan struct{}),
-		sendFaults: make(chan struct{}, 1),
-		sendRetry:  make(chan struct{}, 1),
-		checkOK:    true,
-		sourceOK:   true,
-		sendOK:     true,
-		linkUp:     deps.LinkEvents == nil || deps.Link.Usable(),
-		healthy:    true,
-		warned:     make(map[string]time.Time),
-		checksums:  make(map[packet.ChecksumForm]prometheus.Counter),
+		packets:     make(chan transport.Packet, 1024),
+		timers:      make(chan timerEvent, 1024),
+		checks:      make(chan check.Result, 4),
+		done:        make(chan struct{}),
+		sendFaults:  make(chan struct{}, 1),
+		sendRetry:   make(chan struct{}, 1),
+		rebindRetry: make(chan struct{}, 1),
+		checkOK:     true,
+		sourceOK:    true,
+		sendOK:      true,
+		linkUp:      deps.LinkEvents == nil || deps.Link.Usable(),
+		healthy:     true,
+		warned:      make(map[string]time.Time),
+		checksums:   make(map[packet.ChecksumForm]prometheus.Counter),
 	}
 	deps.Metrics.notifyDropFn = func() float64 { return float64(deps.Notifier.Dropped()) }
 	if cfg.Priority == 0 {
@@ -228,13 +244,8 @@ func (a *Agent) Run(ctx context.Context) error {
 		a.log.Info("firewall rule ensured", "chain", chain)
 	}
 
-	recvCtx, stopRecv := context.WithCancel(context.Background())
-	defer stopRecv()
-	for _, c := range []transport.Conn{a.deps.Conn4, a.deps.Conn6} {
-		if c != nil {
-			go a.receive(recvCtx, c)
-		}
-	}
+	a.startReceivers()
+	defer a.stopReceivers()
 	checkCtx, stopCheck := context.WithCancel(context.Background())
 	checkDone := make(chan struct{})
 	// stopChecks ends the periodic check and waits until a check in flight
@@ -279,7 +290,7 @@ func (a *Agent) Run(ctx context.Context) error {
 
 	tick := time.NewTicker(a.opts.ReconcileEvery)
 	defer tick.Stop()
-	events := a.deps.AddrEvents
+	a.addrEvents = a.deps.AddrEvents
 	linkEvents := a.deps.LinkEvents
 	for {
 		a.heartbeat.Store(time.Now().UnixNano())
@@ -299,9 +310,11 @@ func (a *Agent) Run(ctx context.Context) error {
 			a.onSendFault()
 		case <-a.sendRetry:
 			a.onSendRetry()
-		case ev, ok := <-events:
+		case <-a.rebindRetry:
+			a.tryRebind()
+		case ev, ok := <-a.addrEvents:
 			if !ok {
-				events = nil // subscription ended; the periodic reconcile still repairs
+				a.addrEvents = nil // subscription ended; the periodic reconcile still repairs
 				a.log.Warn("address subscription ended; relying on periodic reconcile", "every", a.opts.ReconcileEvery)
 				continue
 			}
@@ -317,6 +330,35 @@ func (a *Agent) Run(ctx context.Context) error {
 			a.reconcile()
 		}
 	}
+}
+
+// startReceivers starts a receiver for each socket of the current binding.
+func (a *Agent) startReceivers() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	var n sync.WaitGroup
+	for _, c := range []transport.Conn{a.deps.Conn4, a.deps.Conn6} {
+		if c != nil {
+			n.Add(1)
+			go func() { defer n.Done(); a.receive(ctx, c) }()
+		}
+	}
+	go func() { n.Wait(); close(done) }()
+	a.stopRecv, a.recvDone = cancel, done
+}
+
+// stopReceivers stops the receivers and waits for them, bounded.
+func (a *Agent) stopReceivers() {
+	if a.stopRecv == nil {
+		return
+	}
+	a.stopRecv()
+	select {
+	case <-a.recvDone:
+	case <-time.After(time.Second):
+		a.log.Error("receivers did not stop within 1s")
+	}
+	a.stopRecv = nil
 }
 
 // receive feeds packets from c to the loop until ctx ends.

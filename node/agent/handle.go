@@ -139,15 +139,28 @@ func (a *Agent) onLink(ev netif.LinkEvent) {
 		a.log.Warn("link subscription failed; keeping the last known state", "interface", a.deps.Link.Name, "up", a.linkUp, "err", ev.Err)
 		return
 	}
-	a.deps.Metrics.LinkUp.Set(boolValue(ev.Usable))
-	if ev.Usable == a.linkUp {
+	a.lastUsable = ev.Usable
+	a.noteIndex(ev)
+	if a.rebindPending {
+		// Sockets bound to the old index carry nothing: FAULT until bound.
+		a.setLink(false)
+		a.tryRebind()
 		return
 	}
-	a.linkUp = ev.Usable
-	if ev.Usable {
+	a.setLink(ev.Usable)
+}
+
+// setLink records whether the interface can carry VRRP.
+func (a *Agent) setLink(usable bool) {
+	a.deps.Metrics.LinkUp.Set(boolValue(usable))
+	if usable == a.linkUp {
+		return
+	}
+	a.linkUp = usable
+	if usable {
 		a.log.Info("interface is up again", "interface", a.deps.Link.Name)
 	} else {
-		a.log.Warn("interface is down or lost its carrier: every group goes to FAULT", "interface", a.deps.Link.Name)
+		a.log.Warn("interface is down, lost its carrier or is gone: every group goes to FAULT", "interface", a.deps.Link.Name)
 	}
 	a.updateHealth()
 }

@@ -1,7 +1,6 @@
 package agent
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -23,7 +22,6 @@ import (
 	"github.com/failoverkit/ipfailover/node/netif"
 	"github.com/failoverkit/ipfailover/node/notify"
 	"github.com/failoverkit/ipfailover/node/procexec"
-	"github.com/failoverkit/ipfailover/node/transport"
 )
 
 // Runtime is an agent wired to the real kernel interfaces of the calling
@@ -99,13 +97,11 @@ func Setup(cfg contract.Config, opts SetupOptions, log *slog.Logger) (_ *Runtime
 	} else if need4 {
 		return nil, fmt.Errorf("interface %s (%s) has no IPv4 address to send VRRP adverts from: %w", link.Name, contract.EnvInterface, err)
 	}
-	ifi, err := net.InterfaceByIndex(link.Index)
-	if err != nil {
-		return nil, fmt.Errorf("interface %s: %w", link.Name, err)
-	}
 	deps := Deps{Link: link, Addrs: addrs, Log: log, Metrics: NewMetrics()}
+	b := &binder{cfg: cfg, addrs: addrs, need4: need4, need6: need6, self: self, announce: opts.Announce, llWait: opts.LinkLocalWait}
+	var src netip.Addr
 	if need4 {
-		src := primary4
+		src = primary4
 		configured := ""
 		if cfg.Unicast() && cfg.UnicastSource.IsValid() {
 			src, configured = cfg.UnicastSource, contract.EnvUnicastSource
@@ -117,33 +113,26 @@ func Setup(cfg contract.Config, opts SetupOptions, log *slog.Logger) (_ *Runtime
 			// the backups would take over while this node holds the VIPs.
 			return nil, fmt.Errorf("%s=%s: interface %s has no such address (it has %v): set the node's own address or leave it empty", configured, src, link.Name, self)
 		}
-		deps.Source4 = followSource(addrs, configured == "")
-		c, err := transport.ListenIPv4(ifi, src, self, !cfg.Unicast())
-		if err != nil {
-			return nil, needCap(err, capNetRaw, "the VRRP socket")
-		}
-		rt.closers = append(rt.closers, func() { c.Close() })
-		deps.Conn4 = c
+		b.source = followSource(addrs, configured == "")
+		deps.Source4 = b.source
 	}
-	if need6 {
-		ll, err := waitLinkLocal(addrs, link, opts.LinkLocalWait)
-		if err != nil {
-			return nil, err
-		}
-		c, err := transport.ListenIPv6(ifi, ll, self, !cfg.Unicast())
-		if err != nil {
-			return nil, needCap(err, capNetRaw, "the VRRP socket")
-		}
-		rt.closers = append(rt.closers, func() { c.Close() })
-		deps.Conn6 = c
-	}
-	sender, err := announce.NewLinkSender(link.Name)
+	bd, err := b.open(link, src)
 	if err != nil {
-		return nil, needCap(fmt.Errorf("opening the announcement socket on %s: %w", link.Name, err), capNetRaw, "announcing VIPs (gratuitous ARP, unsolicited NA)")
+		return nil, err
 	}
-	rt.closers = append(rt.closers, func() { sender.Close() })
-	ann := announce.New(sender, opts.Announce)
-	deps.Announcer = AnnouncerFunc(func(ctx context.Context, vips []netip.Addr) Stopper { return ann.Start(ctx, vips) })
+	// The agent swaps bindings when the interface is re-created; whichever
+	// is current when the runtime closes is closed then.
+	current := bd
+	rt.closers = append(rt.closers, func() { current.Close() })
+	deps.Conn4, deps.Conn6, deps.Announcer, deps.AddrEvents = bd.Conn4, bd.Conn6, bd.Announcer, bd.AddrEvents
+	deps.Rebind = func(name string, cur netip.Addr) (*Binding, error) {
+		nb, err := b.rebind(name, cur)
+		if err == nil {
+			current = nb
+		}
+		return nb, err
+	}
+	deps.Binding = bd
 
 	if cfg.FirewallChain() != "" {
 		backend, err := fw.ParseBackend(cfg.IPTablesBackend)
@@ -178,13 +167,6 @@ func Setup(cfg contract.Config, opts SetupOptions, log *slog.Logger) (_ *Runtime
 		notifyFailures.WithLabelValues(string(r)).Inc()
 	})
 
-	events, cancel, err := addrs.Subscribe(link)
-	if err != nil {
-		log.Warn("cannot subscribe to address changes; relying on periodic reconcile", "err", err)
-	} else {
-		rt.closers = append(rt.closers, cancel)
-		deps.AddrEvents = events
-	}
 	linkEvents, cancelLink, err := addrs.WatchLink(link)
 	if err != nil {
 		log.Warn("cannot watch the interface; losing its carrier will not fault the groups", "interface", link.Name, "err", err)
