@@ -48,11 +48,19 @@ func (a *Agent) onPacket(p transport.Packet) {
 	}
 	g.recv.Inc()
 	a.checksumCounter(res.Checksum).Inc()
+	matched := false
 	if res.AddrListMismatch {
-		a.log.Debug("advert address list differs from ours", "vrid", g.vrid, "src", p.Src, "addrs", res.Advert.Addrs)
+		matched = a.matchPeerAddrs(g, p.Src, res.Advert.Addrs)
+		if !matched {
+			a.log.Debug("advert address list differs from ours", "vrid", g.vrid, "src", p.Src, "addrs", res.Advert.Addrs)
+		}
 	}
 	wasMaster := g.m.State() == fsm.Master
 	a.apply(g, g.m.Handle(fsm.AdvertReceived{Src: p.Src, Priority: res.Advert.Priority, Interval: res.Advert.IntervalDuration()}))
+	if matched && g.m.State() == fsm.Master {
+		// The peer discarded every advert so far: tell it at once.
+		a.sendAdvert(g, g.m.Priority())
+	}
 	switch {
 	case !wasMaster:
 	case g.m.State() == fsm.Master && res.Advert.Priority != 0:
@@ -60,6 +68,24 @@ func (a *Agent) onPacket(p transport.Packet) {
 	case g.m.State() == fsm.Backup:
 		a.yieldNotice(g)
 	}
+}
+
+// matchPeerAddrs switches an IPv6 group to the peer's address list when
+// the peer lists only the VIPs (omitsLinkLocal): keepalived as OpenShift's
+// image configures it accepts no other. The RFC list, the virtual
+// link-local first, stays the default until such a peer is heard; the
+// switch is logged and exported (ipfailover_vrrp_addr_list_compat) and
+// lasts until the agent restarts. Our own peers accept either list.
+func (a *Agent) matchPeerAddrs(g *group, src netip.Addr, theirs []netip.Addr) bool {
+	if g.compat || !g.spec.IPv6() || !omitsLinkLocal(theirs, g.spec.VIPs) {
+		return false
+	}
+	g.compat = true
+	g.advert.Addrs = g.spec.VIPs
+	a.deps.Metrics.AddrCompat.WithLabelValues(g.vrid).Set(1)
+	a.log.Warn("a peer lists the VIPs without the virtual link-local address (keepalived configured as OpenShift's image does): sending the same list, as it accepts no other",
+		"instance", g.instance, "vrid", g.spec.VRID, "src", src, "addrs", theirs)
+	return true
 }
 
 // yieldNotice sends one advert at our priority right after a master that
@@ -239,7 +265,7 @@ func (a *Agent) sendAdvert(g *group, prio uint8) bool {
 	adv.Priority = prio
 	sent := len(g.dsts) == 0
 	for _, dst := range g.dsts {
-		b, err := packet.Append(g.buf[:0], adv, packet.EncodeOptions{Src: g.conn.Source(), Dst: dst})
+		b, err := packet.Append(g.buf[:0], adv, packet.EncodeOptions{Src: g.conn.Source(), Dst: dst, NoLinkLocalFirst: g.compat})
 		if err != nil {
 			a.deps.Metrics.SendErrors.WithLabelValues(g.vrid).Inc()
 			a.log.Error("encoding advert", "vrid", g.vrid, "err", err)
