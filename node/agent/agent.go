@@ -234,6 +234,7 @@ func (a *Agent) Run(ctx context.Context) error {
 		"advert_interval", a.cfg.AdvertInterval, "preemption", a.cfg.Preemption.String(), "unicast", a.cfg.Unicast(),
 		"priority_basis", string(a.slot.Basis), "slot", a.slot.Index, "replicas", a.slot.Replicas,
 		"check", check.Describe(a.deps.Checker))
+	a.warnMTU()
 	if err := a.releaseAll("start-up"); err != nil {
 		return needCap(err, capNetAdmin, "adding and removing VIPs")
 	}

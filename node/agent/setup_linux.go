@@ -91,6 +91,9 @@ func Setup(cfg contract.Config, opts SetupOptions, log *slog.Logger) (_ *Runtime
 	if err != nil {
 		return nil, err
 	}
+	if err := vipsNotOwn(link, groups); err != nil {
+		return nil, err
+	}
 	var primary4 netip.Addr
 	if p, err := addrs.PrimaryIPv4(link); err == nil {
 		primary4 = p.Addr()
@@ -285,4 +288,37 @@ func followSource(m *netif.Manager, follow bool) SourceLookup {
 		}
 		return p.Addr(), nil
 	}
+}
+
+// vipsNotOwn refuses a VIP that is one of the node's own addresses on the
+// interface (present with a prefix shorter than a host route: the agent's
+// VIPs are /32 and /128): the agent would remove the node's address when
+// it is not master.
+func vipsNotOwn(link netif.Link, groups []contract.Group) error {
+	nl, err := netlink.LinkByIndex(link.Index)
+	if err != nil {
+		return fmt.Errorf("interface %s: %w", link.Name, err)
+	}
+	list, err := netlink.AddrList(nl, netlink.FAMILY_ALL)
+	if err != nil {
+		return fmt.Errorf("listing addresses of %s: %w", link.Name, err)
+	}
+	for _, a := range list {
+		ip, ok := netip.AddrFromSlice(a.IP)
+		if !ok {
+			continue
+		}
+		ip = ip.Unmap()
+		ones, bits := a.Mask.Size()
+		if ones == bits {
+			continue // a host route: a VIP left behind, removed at start
+		}
+		for _, g := range groups {
+			if slices.Contains(g.VIPs, ip) {
+				return fmt.Errorf("%s: %s is the node's own address on %s (%s/%d), not a virtual IP: remove it from the list",
+					contract.EnvVirtualIPs, ip, link.Name, ip, ones)
+			}
+		}
+	}
+	return nil
 }

@@ -29,6 +29,10 @@ func TestInterfaceRecreatedRebinds(t *testing.T) {
 	a.start("OPENSHIFT_HA_PRIORITY=200")
 	b.start("OPENSHIFT_HA_PRIORITY=100")
 	c.waitMaster("a master", a, vrid)
+	// No check configured: nothing fails, and the gauge says so.
+	if up := a.mustMetrics().sum("ipfailover_check_up", nil); up != 1 {
+		t.Errorf("ipfailover_check_up = %v with no check configured, want 1", up)
+	}
 	mon := c.monitorOwners(vip)
 	c.hold(300 * time.Millisecond)
 
