@@ -274,7 +274,8 @@ func followSource(m *netif.Manager, follow bool) SourceLookup {
 	return func(link netif.Link, cur netip.Addr) (netip.Addr, error) {
 		have, err := ownAddresses(link)
 		if err != nil {
-			return netip.Addr{}, err
+			// Netlink failed, the address may well be there: keep it.
+			return cur, nil
 		}
 		if slices.Contains(have, cur) {
 			return cur, nil
@@ -284,7 +285,10 @@ func followSource(m *netif.Manager, follow bool) SourceLookup {
 		}
 		p, err := m.PrimaryIPv4(link)
 		if err != nil {
-			return netip.Addr{}, err
+			if errors.Is(err, netif.ErrNoPrimaryIPv4) {
+				return netip.Addr{}, err
+			}
+			return cur, nil
 		}
 		return p.Addr(), nil
 	}
