@@ -221,6 +221,10 @@ func (c Config) Validate() error {
 		}
 		peerAt[p] = i
 	}
+	if c.MulticastSource.IsValid() && !c.MulticastSource.Is4() {
+		add(fieldErr(FieldMulticastSource, -1, c.MulticastSource.String(),
+			"must be an IPv4 address of the node: IPv6 adverts always leave from the interface's link-local address (RFC 9568 §5.1.2.1)"))
+	}
 	switch c.IPTablesBackend {
 	case "auto", "nft", "legacy":
 	default:
@@ -264,4 +268,26 @@ func (c Config) validateFamilies(groups []Group) []error {
 		}
 	}
 	return errs
+}
+
+// MaxChainNameLen is the longest iptables chain name (XT_EXTENSION_MAXNAMELEN
+// less the terminating NUL).
+const MaxChainNameLen = 28
+
+// chainNameProblem says why name cannot be an iptables chain, or "".
+// iptables refuses names with blanks or control characters, and names
+// starting with '-' or '!' would be read as options.
+func chainNameProblem(name string) string {
+	if len(name) > MaxChainNameLen {
+		return fmt.Sprintf("an iptables chain name has at most %d characters", MaxChainNameLen)
+	}
+	if name[0] == '-' || name[0] == '!' {
+		return "an iptables chain name must not start with '-' or '!'"
+	}
+	for _, r := range name {
+		if r <= ' ' || r == 0x7f || r > 0x7e {
+			return "an iptables chain name has no blanks, control or non-ASCII characters"
+		}
+	}
+	return ""
 }

@@ -72,6 +72,13 @@ func FromEnv(lookup Lookup) (Config, error) {
 		}
 	}
 	str(EnvIPTablesChain, &c.IPTablesChain)
+	// Checked here, where the agent reads it; the renderer checks
+	// spec.iptablesChain itself.
+	if c.IPTablesChain != "" {
+		if why := chainNameProblem(c.IPTablesChain); why != "" {
+			errs = append(errs, fieldErr(FieldIPTablesChain, -1, c.IPTablesChain, "%s", why))
+		}
+	}
 	str(EnvNFTablesRule, &c.NFTablesRule)
 	str(EnvCheckScript, &c.CheckScript)
 	if v, ok := get(EnvCheckInterval); ok {
