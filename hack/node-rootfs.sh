@@ -84,6 +84,8 @@ for v in nft legacy; do
   done
 done
 ln -sf bash "$dir/bin/sh"
+ln -sf /bin/bash "$dir/usr/bin/bash" # the RHEL images' paths
+ln -sf /bin/bash "$dir/usr/bin/sh"
 ln -sf mawk "$dir/usr/bin/awk"
 mkdir -p "$dir/etc/ssl/certs"
 find "$dir/usr/share/ca-certificates" -name '*.crt' | sort | xargs cat >"$dir/etc/ssl/certs/ca-certificates.crt"
