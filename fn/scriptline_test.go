@@ -35,15 +35,7 @@ func TestScriptLine(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := findings(Render(parse(t, ipfailover("set", "ns", tt.spec)), nil).Results)
-			if len(got) != len(tt.want) {
-				t.Errorf("got %d findings, want %d:\n%s", len(got), len(tt.want), strings.Join(got, "\n"))
-			}
-			for _, w := range tt.want {
-				if !containsFinding(got, w) {
-					t.Errorf("missing %q in:\n%s", w, strings.Join(got, "\n"))
-				}
-			}
+			expectFindings(t, findings(Render(parse(t, ipfailover("set", "ns", tt.spec)), nil).Results), tt.want)
 		})
 	}
 }
