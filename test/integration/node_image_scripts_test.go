@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vishvananda/netns"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 )
@@ -155,23 +156,119 @@ func listenInNamespace(t *testing.T, pid, addr string) net.Listener {
 	return r.ln
 }
 
-// renderedCheckScript renders examples/docs-example and returns the check
-// script of its scripts ConfigMap.
-func renderedCheckScript(t *testing.T) string {
+// renderedDocsExample renders examples/docs-example and returns its
+// Deployment and its scripts ConfigMap.
+func renderedDocsExample(t *testing.T) (*appsv1.Deployment, *corev1.ConfigMap) {
 	t.Helper()
 	out := mustRun(t, repoRoot, nil, filepath.Join(binDir, "ipfailover-render"), "examples/docs-example")
+	var d *appsv1.Deployment
+	var cm *corev1.ConfigMap
 	for _, doc := range strings.Split(out, "\n---\n") {
-		if !strings.Contains(doc, "kind: ConfigMap\n") {
-			continue
-		}
-		var cm corev1.ConfigMap
-		if err := yaml.UnmarshalStrict([]byte(doc), &cm); err != nil {
-			t.Fatal(err)
-		}
-		if s := cm.Data["check.sh"]; s != "" {
-			return s
+		switch {
+		case strings.Contains(doc, "kind: ConfigMap\n"):
+			cm = &corev1.ConfigMap{}
+			if err := yaml.UnmarshalStrict([]byte(doc), cm); err != nil {
+				t.Fatal(err)
+			}
+		case strings.Contains(doc, "kind: Deployment\n"):
+			d = &appsv1.Deployment{}
+			if err := yaml.UnmarshalStrict([]byte(doc), d); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
-	t.Fatalf("examples/docs-example renders no check script:\n%s", out)
-	return ""
+	if d == nil || cm == nil || cm.Data["check.sh"] == "" {
+		t.Fatalf("examples/docs-example renders no Deployment or no check script:\n%s", out)
+	}
+	return d, cm
+}
+
+// renderedCheckScript is the check script of examples/docs-example.
+func renderedCheckScript(t *testing.T) string {
+	t.Helper()
+	_, cm := renderedDocsExample(t)
+	return cm.Data["check.sh"]
+}
+
+// TestNodeImageDocsExample runs the Deployment that examples/docs-example
+// renders with defaults, as its pod would run (the container's env,
+// capabilities, read-only root and mounts, the scripts ConfigMap as a
+// directory), in the node image, in a network namespace of the test's own
+// (a container's) with the example's interface ens3. Only the VIPs differ:
+// the documentation's 1.1.1.1-2 are not test addresses, so the env says
+// 192.0.2.101-102. Alone, the agent becomes master and holds both VIPs
+// while its check script (curl in the image) reaches 127.0.0.1:30060; when
+// the port closes, the check fails and the VIPs go.
+func TestNodeImageDocsExample(t *testing.T) {
+	img := image(t, "node")
+	nodeImageNeedsRoot(t)
+	ipTool := lookPath(t, "ip")
+	nsenter := lookPath(t, "nsenter")
+	d, cm := renderedDocsExample(t)
+	pod := &d.Spec.Template.Spec
+	c := pod.Containers[0]
+	for i, e := range c.Env {
+		if e.Name == "OPENSHIFT_HA_VIRTUAL_IPS" {
+			c.Env[i].Value = "192.0.2.101-102"
+		}
+	}
+	dir := t.TempDir()
+	for k, v := range cm.Data {
+		if err := os.WriteFile(filepath.Join(dir, k), []byte(v), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	holder := fmt.Sprintf("ipf-docs-holder-%d", os.Getpid())
+	docker(t, "run", "-d", "--name", holder, "--network", "none", "--cap-drop", "ALL", "--read-only", "--entrypoint", "sleep", img, "600")
+	t.Cleanup(func() { run(t, "", nil, "docker", "rm", "-f", holder) })
+	pid := strings.TrimSpace(docker(t, "inspect", "-f", "{{.State.Pid}}", holder))
+	inNS := func(args ...string) string {
+		return mustRun(t, "", nil, nsenter, append([]string{"-t", pid, "-n", ipTool}, args...)...)
+	}
+	inNS("link", "add", "ens3", "type", "veth", "peer", "name", "ens3-peer")
+	inNS("link", "set", "ens3-peer", "up")
+	inNS("link", "set", "ens3", "up")
+	inNS("addr", "add", "192.0.2.1/24", "dev", "ens3")
+
+	ln := listenInNamespace(t, pid, "127.0.0.1:30060")
+	srv := &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})}
+	go srv.Serve(ln) //nolint:errcheck // closed below
+	t.Cleanup(func() { srv.Close() })
+
+	agent := fmt.Sprintf("ipf-docs-agent-%d", os.Getpid())
+	args := append([]string{"run", "-d", "--name", agent, "--network", "container:" + holder},
+		podFlags(t, pod, "worker-a", c, map[string]string{"scripts": dir})...)
+	args = append(args, img)
+	docker(t, append(args, c.Args...)...)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("agent log:\n%s", run(t, "", nil, "docker", "logs", agent).stderr)
+		}
+		run(t, "", nil, "docker", "rm", "-f", agent)
+	})
+
+	vips := func() (n int) {
+		out := inNS("-4", "-o", "addr", "show", "dev", "ens3")
+		for _, v := range []string{"192.0.2.101/32", "192.0.2.102/32"} {
+			if strings.Contains(out, v) {
+				n++
+			}
+		}
+		return n
+	}
+	waitVIPs := func(want int, within time.Duration, what string) {
+		t.Helper()
+		for end := time.Now().Add(within); vips() != want; time.Sleep(200 * time.Millisecond) {
+			if time.Now().After(end) {
+				t.Fatalf("%s: %d of the 2 VIPs on ens3 after %s:\n%s", what, vips(), within, inNS("-o", "addr", "show", "dev", "ens3"))
+			}
+		}
+	}
+	waitVIPs(2, 30*time.Second, "the agent to hold both VIPs")
+	srv.Close()
+	waitVIPs(0, 15*time.Second, "the failing check to take the VIPs away")
+	if logs := run(t, "", nil, "docker", "logs", agent); !strings.Contains(logs.stdout+logs.stderr, "health check failed") {
+		t.Errorf("the agent's log lacks the failed check:\n%s", logs.stdout+logs.stderr)
+	}
 }
