@@ -15,6 +15,13 @@ var (
 	agentEnvPrograms = []string{"bash", "sh", "awk", "mawk", "sed"}
 )
 
+// AgentInterpreters lists what the Agent image can run from a #! line: the
+// interpreter paths, and the programs `#!/usr/bin/env NAME` may name. The
+// image test checks that the image has every one.
+func AgentInterpreters() (paths, envPrograms []string) {
+	return slices.Clone(agentInterpreters), slices.Clone(agentEnvPrograms)
+}
+
 // envPath is coreutils' env, the usual way to find an interpreter on PATH.
 const envPath = "/usr/bin/env"
 

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/vishvananda/netns"
+
+	"github.com/failoverkit/ipfailover/fn"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
@@ -43,6 +45,14 @@ func TestNodeImageScripts(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o755); err != nil {
 			t.Fatal(err)
 		}
+	}
+
+	// Every interpreter the renderer accepts without a warning is there.
+	paths, progs := fn.AgentInterpreters()
+	probe := "for p in " + strings.Join(paths, " ") + "; do test -x $p || echo missing $p; done; " +
+		"for p in " + strings.Join(progs, " ") + "; do /usr/bin/env sh -c \"command -v $p\" >/dev/null || echo missing $p; done"
+	if out := docker(t, "run", "--rm", "--network", "none", "--cap-drop", "ALL", "--read-only", "--entrypoint", "/bin/bash", img, "-c", probe); out != "" {
+		t.Errorf("the image lacks interpreters the renderer accepts:\n%s", out)
 	}
 
 	holder := fmt.Sprintf("ipf-scripts-%d", os.Getpid())
