@@ -136,6 +136,15 @@ func formatStatus(lo, hi int) string {
 	return fmt.Sprintf("%d-%d", lo, hi)
 }
 
+// envValue is the check's OPENSHIFT_HA_CHECK_TCP or _HTTP value.
+func (c *Check) envValue() string {
+	hp := net.JoinHostPort(c.Host, strconv.Itoa(c.Port))
+	if c.Kind == CheckTCP {
+		return hp
+	}
+	return c.Kind.String() + "://" + hp + c.Path
+}
+
 // env is the check as environment variables, in a fixed order.
 func (c *Check) env() []Var {
 	if c == nil {
@@ -143,11 +152,9 @@ func (c *Check) env() []Var {
 	}
 	var vars []Var
 	if c.Kind == CheckTCP {
-		vars = append(vars, Var{EnvCheckTCP, net.JoinHostPort(c.Host, strconv.Itoa(c.Port))})
+		vars = append(vars, Var{EnvCheckTCP, c.envValue()})
 	} else {
-		vars = append(vars,
-			Var{EnvCheckHTTP, c.Kind.String() + "://" + net.JoinHostPort(c.Host, strconv.Itoa(c.Port)) + c.Path},
-			Var{EnvCheckHTTPStatus, formatStatus(c.StatusMin, c.StatusMax)})
+		vars = append(vars, Var{EnvCheckHTTP, c.envValue()}, Var{EnvCheckHTTPStatus, formatStatus(c.StatusMin, c.StatusMax)})
 	}
 	if c.Timeout != 0 {
 		vars = append(vars, Var{EnvCheckTimeout, c.Timeout.String()})
@@ -285,7 +292,7 @@ func (c Config) validateCheck() []error {
 	}
 	var errs []error
 	add := func(e *FieldError) { errs = append(errs, e) }
-	field, value := FieldCheckHTTP, k.String()
+	field, value := FieldCheckHTTP, k.envValue()
 	if k.Kind == CheckTCP {
 		field = FieldCheckTCP
 	}

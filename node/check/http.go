@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"time"
 )
 
 // bodyLimit bounds how much of an answer's body is read (and dropped).
@@ -31,7 +30,6 @@ func NewHTTP(url string, min, max int, insecure bool) *HTTP {
 		Proxy:                  nil,
 		DisableKeepAlives:      true,
 		TLSClientConfig:        &tls.Config{InsecureSkipVerify: insecure}, //nolint:gosec // the spec's explicit opt-out
-		TLSHandshakeTimeout:    time.Hour,                                 // the run's context bounds it
 		MaxResponseHeaderBytes: 64 << 10,
 	}
 	return &HTTP{URL: url, Min: min, Max: max, Insecure: insecure, client: &http.Client{
