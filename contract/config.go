@@ -70,6 +70,10 @@ type Config struct {
 	// IPTablesBackend is OPENSHIFT_HA_IPTABLES_BACKEND: "auto" (the backend
 	// the host's rules already live in), "nft" or "legacy".
 	IPTablesBackend string
+	// Check is the declarative health check of OPENSHIFT_HA_CHECK_TCP or
+	// OPENSHIFT_HA_CHECK_HTTP and its settings (see check.go); nil when
+	// neither is set. It replaces the monitor port check.
+	Check *Check
 }
 
 // Defaults shared by the image, the agent and the renderer.
@@ -204,7 +208,7 @@ func (c Config) Validate() error {
 	}
 	if c.HealthPort < 1 || c.HealthPort > 65535 {
 		add(fieldErr(FieldHealthPort, -1, fmt.Sprint(c.HealthPort), "must be a TCP port 1..65535"))
-	} else if c.HealthPort == c.MonitorPort && c.CheckScript == "" {
+	} else if c.HealthPort == c.MonitorPort && c.CheckScript == "" && c.Check == nil {
 		add(fieldErr(FieldHealthPort, -1, fmt.Sprint(c.HealthPort), "equals the monitor port: the health check would probe the agent itself"))
 	}
 	if c.Priority < 0 || c.Priority > 255 {
@@ -230,6 +234,7 @@ func (c Config) Validate() error {
 	default:
 		add(fieldErr(FieldIPTablesBackend, -1, c.IPTablesBackend, "must be auto, nft or legacy"))
 	}
+	errs = append(errs, c.validateCheck()...)
 	nodeAt := make(map[string]int, len(c.Nodes))
 	for i, n := range c.Nodes {
 		if n == "" {

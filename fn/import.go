@@ -233,6 +233,7 @@ func (im *importer) spec(s *v1alpha1.IPFailoverSpec, cfg contract.Config, name s
 	}
 	s.CheckScript = im.script(contract.EnvCheckScript, cfg.CheckScript)
 	s.NotifyScript = im.script(contract.EnvNotifyScript, cfg.NotifyScript)
+	im.importCheck(s, cfg)
 	if cfg.CheckInterval != contract.DefaultCheckInterval {
 		s.CheckInterval = dur(cfg.CheckInterval)
 	}

@@ -153,7 +153,9 @@ func Setup(cfg contract.Config, opts SetupOptions, log *slog.Logger) (_ *Runtime
 			return nil, fmt.Errorf("%s=%q: %w", contract.EnvCheckScript, cfg.CheckScript, err)
 		}
 	}
-	deps.Checker = check.For(cfg.CheckScript, cfg.MonitorPort, primary4)
+	if deps.Checker, err = check.ForConfig(cfg, primary4); err != nil {
+		return nil, err
+	}
 	notifyTimeout := opts.NotifyTimeout
 	if notifyTimeout == 0 {
 		notifyTimeout = 10 * time.Second
