@@ -1,15 +1,19 @@
 package fn
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
 
 	kfn "github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // Process is the KRM function: it renders the IPFailovers of the
-// ResourceList (see Render) into its items and appends the results. It
+// ResourceList (see Render) into its items, quotes the strings of every
+// item that YAML 1.1 readers would misread (QuoteForYAML11), and appends
+// the results. It
 // returns false, with the errors among the results and the items
 // untouched, when any error was found; it never returns an error itself,
 // so that the failure stays a ResourceList with results.
@@ -20,6 +24,7 @@ func Process(rl *kfn.ResourceList) (bool, error) {
 		return false, nil
 	}
 	rl.Items = out.Items
+	QuoteForYAML11(rl.Items)
 	return true, nil
 }
 
@@ -63,4 +68,38 @@ func WriteResults(w io.Writer, results kfn.Results, min kfn.Severity) error {
 		}
 	}
 	return nil
+}
+
+// ResourceListYAML writes rl as the SDK's ResourceList.ToYAML does, but
+// with the items in their order: the SDK sorts them by kind and name,
+// while a function should return the items it does not change as it got
+// them, and the generated objects after their IPFailover.
+func ResourceListYAML(rl *kfn.ResourceList) ([]byte, error) {
+	head := *rl
+	head.Items = nil
+	data, err := head.ToYAML()
+	if err != nil {
+		return nil, err
+	}
+	doc, err := yaml.Parse(string(data))
+	if err != nil {
+		return nil, err
+	}
+	if len(rl.Items) > 0 {
+		items := &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq}
+		for _, it := range rl.Items {
+			items.Content = append(items.Content, it.CopyToResourceNode().YNode())
+		}
+		// After apiVersion and kind, where the SDK puts them.
+		root := doc.YNode()
+		key := &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: "items"}
+		at := min(4, len(root.Content))
+		root.Content = append(root.Content[:at], append([]*yaml.Node{key, items}, root.Content[at:]...)...)
+	}
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	if err := enc.Encode(doc.Document()); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), enc.Close()
 }

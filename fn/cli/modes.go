@@ -24,7 +24,7 @@ func runKRM(env Env) int {
 		return ExitError
 	}
 	ok, _ := fn.Process(rl)
-	out, err := rl.ToYAML()
+	out, err := fn.ResourceListYAML(rl)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "ipfailover-render: writing the ResourceList: %v\n", err)
 		return ExitError
