@@ -45,6 +45,8 @@ func newPlan(ipf *v1alpha1.IPFailover) (*plan, problems) {
 	var out problems
 
 	checkNames(ipf, &out)
+	checkTolerations(s.Tolerations, &out)
+	checkResources(s.Resources, &out)
 	p.target = resolveTarget(s, &out)
 	p.image, p.pullPolicy = resolveImage(s, p.target, &out)
 	iface := resolveInterface(s, &out)

@@ -70,7 +70,7 @@ func checkFields(n *yaml.Node, t reflect.Type, path string, out *problems) bool 
 		}
 		kept := n.Content[:0]
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			if checkFields(n.Content[i+1], t.Elem(), join(path, n.Content[i].Value), out) {
+			if checkFields(n.Content[i+1], t.Elem(), mapKey(path, n.Content[i].Value), out) {
 				kept = append(kept, n.Content[i], n.Content[i+1])
 			}
 		}

@@ -1,12 +1,13 @@
 package fn
 
 import (
+	"cmp"
 	"maps"
 	"slices"
 )
 
 // sortedKeys returns the keys of m in order.
-func sortedKeys[V any](m map[string]V) []string {
+func sortedKeys[M ~map[K]V, K cmp.Ordered, V any](m M) []K {
 	return slices.Sorted(maps.Keys(m))
 }
 
