@@ -117,6 +117,23 @@ func removePath(n *yaml.Node, path []string) bool {
 	return false
 }
 
+// unreported are the problems of later that are not about a field of p
+// or a field under it: a field that decoding dropped (as the wrong type,
+// say) is not reported again for the zero value left in its place.
+func (p problems) unreported(later problems) problems {
+	var out problems
+	for _, x := range later {
+		covered := false
+		for _, e := range p {
+			covered = covered || e.Field != "" && (x.Field == e.Field || strings.HasPrefix(x.Field, e.Field+".") || strings.HasPrefix(x.Field, e.Field+"["))
+		}
+		if !covered {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 // has reports whether a problem was already reported at field.
 func (p problems) has(field string) bool {
 	for _, x := range p {

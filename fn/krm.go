@@ -103,3 +103,54 @@ func ResourceListYAML(rl *kfn.ResourceList) ([]byte, error) {
 	}
 	return b.Bytes(), enc.Close()
 }
+
+// CheckResourceList checks the shape of a ResourceList before the SDK
+// reads it, whose messages for a wrong shape name its internal types:
+// one YAML document, a mapping, items a list of objects, functionConfig an
+// object. An empty input, or one of comments only, is an error too: a
+// function that gets nothing has not been given a ResourceList.
+func CheckResourceList(in []byte) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(in, &doc); err != nil {
+		return fmt.Errorf("not YAML: %w", err)
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	switch {
+	case root.Kind == 0 || root.Kind == yaml.DocumentNode && len(root.Content) == 0:
+		return fmt.Errorf("empty (or only comments), not a ResourceList")
+	case root.Kind != yaml.MappingNode:
+		return fmt.Errorf("line %d: a ResourceList is an object, not %s", root.Line, nodeKind(root))
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], deAlias(root.Content[i+1])
+		switch {
+		case k.Value == "items" && v.Kind == yaml.SequenceNode:
+			for j, it := range v.Content {
+				if it = deAlias(it); it.Kind != yaml.MappingNode {
+					return fmt.Errorf("line %d: items[%d] is %s, not an object", it.Line, j, nodeKind(it))
+				}
+			}
+		case k.Value == "items" && !isNull(v):
+			return fmt.Errorf("line %d: items is %s, not a list of objects", v.Line, nodeKind(v))
+		case k.Value == "functionConfig" && v.Kind != yaml.MappingNode && !isNull(v):
+			return fmt.Errorf("line %d: functionConfig is %s, not an object", v.Line, nodeKind(v))
+		}
+	}
+	return nil
+}
+
+func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag() == yaml.NodeTagNull }
+
+// nodeKind names the kind of a YAML node for messages: "a list".
+func nodeKind(n *yaml.Node) string {
+	switch deAlias(n).Kind {
+	case yaml.MappingNode:
+		return "an object"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	return fmt.Sprintf("the value %q", n.Value)
+}

@@ -18,6 +18,10 @@ func runKRM(env Env) int {
 		fmt.Fprintf(env.Stderr, "ipfailover-render: reading stdin: %v\n", err)
 		return ExitError
 	}
+	if err := fn.CheckResourceList(in); err != nil {
+		fmt.Fprintf(env.Stderr, "ipfailover-render: stdin: %v (with no arguments, stdin must be a ResourceList; see --help)\n", err)
+		return ExitError
+	}
 	rl, err := kfn.ParseResourceList(in)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "ipfailover-render: %v (with no arguments, stdin must be a ResourceList; see --help)\n", err)

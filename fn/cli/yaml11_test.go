@@ -47,27 +47,22 @@ func TestGoldenOutputReadsAlikeInYAML11(t *testing.T) {
 // string keys.
 func readAll(t *testing.T, file string, data []byte) (v3, v2 []any) {
 	t.Helper()
-	d3 := yamlv3.NewDecoder(bytes.NewReader(data))
+	return decodeAll(t, file+": YAML 1.2", yamlv3.NewDecoder(bytes.NewReader(data))),
+		decodeAll(t, file+": YAML 1.1", yamlv2.NewDecoder(bytes.NewReader(data)))
+}
+
+func decodeAll(t *testing.T, what string, d interface{ Decode(any) error }) []any {
+	t.Helper()
+	var out []any
 	for {
 		var v any
-		if err := d3.Decode(&v); errors.Is(err, io.EOF) {
-			break
+		if err := d.Decode(&v); errors.Is(err, io.EOF) {
+			return out
 		} else if err != nil {
-			t.Fatalf("%s: YAML 1.2: %v", file, err)
+			t.Fatalf("%s: %v", what, err)
 		}
-		v3 = append(v3, normalize(v))
+		out = append(out, normalize(v))
 	}
-	d2 := yamlv2.NewDecoder(bytes.NewReader(data))
-	for {
-		var v any
-		if err := d2.Decode(&v); errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			t.Fatalf("%s: YAML 1.1: %v", file, err)
-		}
-		v2 = append(v2, normalize(v))
-	}
-	return v3, v2
 }
 
 // normalize turns both decoders' maps into map[string]any; a key that is
