@@ -281,6 +281,8 @@ func (im *importer) spec(s *v1alpha1.IPFailoverSpec, cfg contract.Config, name s
 	if r := w.container.Resources; len(r.Limits) > 0 || len(r.Requests) > 0 {
 		s.Resources = &r
 	}
+	im.keepImage(s)
+	im.warnDropped()
 }
 
 // unknownVars warns about OPENSHIFT_HA_* variables the contract does not
@@ -361,8 +363,10 @@ func (im *importer) script(envName, file string) string {
 	if ns != "" {
 		nsFlag = " -n " + ns
 	}
-	im.errorf(envName, "%s comes from ConfigMap %q (volume %q), which is not among the input files: pass it too, e.g. oc get configmap %s%s -o yaml > %s.yaml",
-		file, vol.ConfigMap.Name, vol.Name, vol.ConfigMap.Name, nsFlag, vol.ConfigMap.Name)
+	// The rest still imports: a partial spec the user completes beats
+	// none.
+	im.warnf(envName, "%s comes from ConfigMap %q (volume %q), which is not among the input files, so spec.%s is left out of the import: pass the ConfigMap too and import again, e.g. oc get configmap %s%s -o yaml > %s.yaml",
+		file, vol.ConfigMap.Name, vol.Name, scriptField(envName), vol.ConfigMap.Name, nsFlag, vol.ConfigMap.Name)
 	return ""
 }
 
