@@ -2,6 +2,7 @@ package fn
 
 import (
 	"testing"
+	"unicode/utf8"
 
 	kfn "github.com/kptdev/krm-functions-sdk/go/fn"
 	yamlv2 "go.yaml.in/yaml/v2"
@@ -64,4 +65,31 @@ func TestQuoteForYAML11(t *testing.T) {
 			t.Errorf("%q: read back as key %t, value %#v\n%s", s, ok, v, obj.String())
 		}
 	}
+}
+
+// FuzzQuoteForYAML11 writes any string as a key and a value and reads the
+// output back with go.yaml.in/yaml/v2: it must read the same string.
+func FuzzQuoteForYAML11(f *testing.F) {
+	for _, s := range []string{"NO", "y", "0o17", "1:20", "2001-12-14", "a b", "-", "~", "<<", ".5", "1_0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) || s == "" {
+			return
+		}
+		obj := kfn.NewEmptyKubeObject()
+		if err := obj.SetNestedStringMap(map[string]string{"k" + s: s}, "data"); err != nil {
+			return
+		}
+		QuoteForYAML11(kfn.KubeObjects{obj})
+		var back struct {
+			Data map[string]string `yaml:"data"`
+		}
+		if err := yamlv2.Unmarshal([]byte(obj.String()), &back); err != nil {
+			t.Skipf("yaml.v2 cannot read %q at all: %v", obj.String(), err)
+		}
+		if got := back.Data["k"+s]; got != s {
+			t.Errorf("%q read back as %q from\n%s", s, got, obj.String())
+		}
+	})
 }
