@@ -117,8 +117,9 @@ func checkResources(r *corev1.ResourceRequirements, out *problems) {
 }
 
 // resourceNameProblem says why name cannot be a container resource, or
-// returns "": cpu, memory, ephemeral-storage, hugepages-<size>, or an
-// extended resource (a qualified name outside the kubernetes.io domain).
+// returns "": cpu, memory, ephemeral-storage, hugepages-<size>, any
+// qualified name in the kubernetes.io domain, or an extended resource (a
+// qualified name outside it).
 func resourceNameProblem(name string) string {
 	switch corev1.ResourceName(name) {
 	case corev1.ResourceCPU, corev1.ResourceMemory, corev1.ResourceEphemeralStorage:
@@ -133,20 +134,29 @@ func resourceNameProblem(name string) string {
 	if errs := validation.IsQualifiedName(name); len(errs) > 0 {
 		return fmt.Sprintf("%q is not a resource name: %s", name, strings.Join(errs, "; "))
 	}
-	if !extendedResource(name) {
+	domain, _, qualified := strings.Cut(name, "/")
+	switch {
+	case !qualified:
 		return fmt.Sprintf("%q is not a container resource: use cpu, memory, ephemeral-storage, hugepages-<size>, or an extended resource such as example.com/device", name)
+	case nativeDomain(domain):
+		return "" // the server takes any name in its own domain
+	case !extendedResource(name):
+		return fmt.Sprintf("%q is not an extended resource name (no requests. prefix): use a name such as example.com/device", name)
 	}
 	return ""
+}
+
+// nativeDomain reports whether a resource name's domain is Kubernetes'
+// own (kubernetes.io and its subdomains).
+func nativeDomain(domain string) bool {
+	return domain == "kubernetes.io" || strings.HasSuffix(domain, ".kubernetes.io")
 }
 
 // extendedResource reports whether name is an extended resource: a
 // qualified name with a domain other than kubernetes.io, not "requests.*".
 func extendedResource(name string) bool {
 	domain, _, qualified := strings.Cut(name, "/")
-	if !qualified || strings.HasPrefix(name, "requests.") {
-		return false
-	}
-	return domain != "kubernetes.io" && !strings.HasSuffix(domain, ".kubernetes.io")
+	return qualified && !strings.HasPrefix(name, "requests.") && !nativeDomain(domain)
 }
 
 func hugePages(name string) bool { return strings.HasPrefix(name, corev1.ResourceHugePagesPrefix) }

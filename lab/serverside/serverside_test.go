@@ -27,18 +27,9 @@ const root = "../.."
 // crdFile is the checked-in CustomResourceDefinition of IPFailover.
 const crdFile = "deploy/crd/ipfailover.failoverkit.io_ipfailovers.yaml"
 
-// TestRenderedOutputApplies holds the renderer to its rule: anything it
-// prints applies to a real API server, strictly. On a standalone
-// kube-apiserver it installs the CRD, then sends every object of every
-// example (its IPFailovers, and what the renderer makes of it) and of the
-// expected output of every golden case that succeeds, as
-// "kubectl apply --server-side --dry-run=server --validate=strict" sends
-// it: read as kubectl reads YAML (sigs.k8s.io/yaml, YAML 1.1), a
-// server-side apply patch with dryRun=All and fieldValidation=Strict. The
-// IPFailovers among them validate against the installed CRD. Any
-// rejection fails the test with the file, the object and the server's
-// message.
-func TestRenderedOutputApplies(t *testing.T) {
+// TestServerSide starts one standalone kube-apiserver, installs the CRD,
+// and runs the server-side checks on it.
+func TestServerSide(t *testing.T) {
 	bins, err := apiserver.FindBinaries(root)
 	if err != nil {
 		t.Fatal(err)
@@ -46,17 +37,30 @@ func TestRenderedOutputApplies(t *testing.T) {
 	render := buildRenderer(t)
 	srv := apiserver.Start(t, bins)
 	c := &client{srv: srv, resources: map[string]map[string]resource{}}
-	ctx := context.Background()
-
 	crd := readDocs(t, filepath.Join(root, crdFile))
 	if len(crd) != 1 {
 		t.Fatalf("%s holds %d objects, want 1", crdFile, len(crd))
 	}
-	if err := c.apply(ctx, crd[0], false); err != nil {
+	if err := c.apply(context.Background(), crd[0], false); err != nil {
 		t.Fatalf("installing the CRD: %v", err)
 	}
 	c.waitFor(t, "ipfailover.failoverkit.io/v1alpha1", "IPFailover")
+	t.Run("RenderedOutputApplies", func(t *testing.T) { testRenderedOutputApplies(t, c, render) })
+	t.Run("EmbeddedFieldRulesMatchTheServer", func(t *testing.T) { testEmbeddedFieldRules(t, c, render) })
+}
 
+// testRenderedOutputApplies holds the renderer to its rule: anything it
+// prints applies to a real API server, strictly. It sends every object of
+// every example (its IPFailovers, and what the renderer makes of it) and
+// of the expected output of every golden case that succeeds, as
+// "kubectl apply --server-side --dry-run=server --validate=strict" sends
+// it: read as kubectl reads YAML (sigs.k8s.io/yaml, YAML 1.1), a
+// server-side apply patch with dryRun=All and fieldValidation=Strict. The
+// IPFailovers among them validate against the installed CRD. Any
+// rejection fails the test with the file, the object and the server's
+// message.
+func testRenderedOutputApplies(t *testing.T, c *client, render string) {
+	ctx := context.Background()
 	sources := gather(t, render)
 	namespaces := map[string]bool{}
 	for _, s := range sources {
@@ -67,10 +71,7 @@ func TestRenderedOutputApplies(t *testing.T) {
 		}
 	}
 	for _, ns := range sortedKeys(namespaces) {
-		obj := object{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": ns}}
-		if err := c.apply(ctx, obj, false); err != nil {
-			t.Fatalf("creating namespace %s: %v", ns, err)
-		}
+		c.namespace(t, ns)
 	}
 	counts := map[string]int{}
 	for _, s := range sources {
@@ -304,6 +305,16 @@ func (c *client) apply(ctx context.Context, obj object, dryRun bool) error {
 		return fmt.Errorf("rejected (%d): %s", code, resp)
 	}
 	return nil
+}
+
+// namespace creates a namespace (for real: a dry run in a namespace that
+// does not exist fails).
+func (c *client) namespace(t *testing.T, ns string) {
+	t.Helper()
+	obj := object{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": ns}}
+	if err := c.apply(context.Background(), obj, false); err != nil {
+		t.Fatalf("creating namespace %s: %v", ns, err)
+	}
 }
 
 // resource finds the resource of a kind by discovery.
