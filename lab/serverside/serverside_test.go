@@ -47,6 +47,7 @@ func TestServerSide(t *testing.T) {
 	c.waitFor(t, "ipfailover.failoverkit.io/v1alpha1", "IPFailover")
 	t.Run("RenderedOutputApplies", func(t *testing.T) { testRenderedOutputApplies(t, c, render) })
 	t.Run("EmbeddedFieldRulesMatchTheServer", func(t *testing.T) { testEmbeddedFieldRules(t, c, render) })
+	t.Run("RandomSpecsApply", func(t *testing.T) { testRandomSpecs(t, c, render) })
 }
 
 // testRenderedOutputApplies holds the renderer to its rule: anything it
