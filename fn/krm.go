@@ -2,6 +2,7 @@ package fn
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -153,4 +154,28 @@ func nodeKind(n *yaml.Node) string {
 		return "a list"
 	}
 	return fmt.Sprintf("the value %q", n.Value)
+}
+
+// CheckObjects checks that every document of a YAML stream is an object
+// (or empty), before the SDK reads it, whose message for anything else
+// names its internal node kinds ("unhandled node kind 2").
+func CheckObjects(in []byte) error {
+	dec := yaml.NewDecoder(bytes.NewReader(in))
+	for i := 1; ; i++ {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("not YAML: %w", err)
+		}
+		root := &doc
+		if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+			root = root.Content[0]
+		}
+		if root.Kind != yaml.MappingNode && root.Kind != yaml.DocumentNode && !isNull(root) {
+			return fmt.Errorf("line %d: document %d is %s, not a Kubernetes object", root.Line, i, nodeKind(root))
+		}
+	}
 }

@@ -67,6 +67,10 @@ func runFiles(env Env, args []string) int {
 // generated objects as a YAML stream on stdout. Being a generator, it does
 // not read stdin.
 func runLegacyPlugin(env Env, config string) int {
+	if err := fn.CheckObjects([]byte(config)); err != nil {
+		fmt.Fprintf(env.Stderr, "ipfailover-render: %s: %v\n", EnvPluginConfig, err)
+		return ExitError
+	}
 	obj, err := kfn.ParseKubeObject([]byte(config))
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "ipfailover-render: %s: %v\n", EnvPluginConfig, err)
