@@ -193,12 +193,6 @@ func writeScalar(b *strings.Builder, n *yaml.Node) error {
 			b.WriteString(strconv.FormatInt(i, 10))
 		} else if u, err := strconv.ParseUint(plain, 0, 64); err == nil {
 			b.WriteString(strconv.FormatUint(u, 10))
-		} else if strings.HasPrefix(plain, "0b") || strings.HasPrefix(plain, "-0b") {
-			i, err := strconv.ParseInt(strings.Replace(plain, "0b", "", 1), 2, 64)
-			if err != nil {
-				return fmt.Errorf("line %d: %q is not a number", n.Line, n.Value)
-			}
-			b.WriteString(strconv.FormatInt(i, 10))
 		} else {
 			return fmt.Errorf("line %d: %q is not a number", n.Line, n.Value)
 		}
