@@ -150,7 +150,7 @@ func podFlags(t *testing.T, job *batchv1.Job, c corev1.Container) []string {
 		case e.ValueFrom == nil:
 			flags = append(flags, "-e", e.Name+"="+e.Value)
 		case e.ValueFrom.FieldRef != nil && e.ValueFrom.FieldRef.FieldPath == "spec.nodeName":
-			flags = append(flags, "-e", e.Name+"="+job.Spec.Template.Spec.NodeSelector["kubernetes.io/hostname"])
+			flags = append(flags, "-e", e.Name+"="+job.Spec.Template.Spec.NodeName)
 		default:
 			t.Fatalf("env %s: no translation of %+v", e.Name, e.ValueFrom)
 		}
