@@ -1,6 +1,7 @@
 package fn
 
 import (
+	"encoding/json"
 	"fmt"
 	"path"
 	"regexp"
@@ -12,7 +13,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
-	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/failoverkit/ipfailover/api/v1alpha1"
 	"github.com/failoverkit/ipfailover/contract"
@@ -87,8 +87,13 @@ func asWorkload(o *kfn.KubeObject) (*workload, error) {
 		return nil, fmt.Errorf("cannot read spec.template: found %t, %v", found, err)
 	}
 	// Through JSON, so that the json tags of k8s.io/api apply (the SDK's
-	// typed conversion goes by YAML field names).
-	if err := sigsyaml.Unmarshal([]byte(tmpl.String()), &w.template); err != nil {
+	// typed conversion goes by YAML field names), read as YAML 1.2 like
+	// every input.
+	data, err := yamlToJSON(tmpl.String())
+	if err == nil {
+		err = json.Unmarshal(data, &w.template)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("cannot read spec.template: %v", err)
 	}
 	if n, found, err := o.NestedInt64("spec", "replicas"); err == nil && found {

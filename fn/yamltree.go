@@ -123,6 +123,25 @@ func deAlias(n *yaml.Node) *yaml.Node {
 	return n
 }
 
+// yamlToJSON reads one YAML document as the input is read (YAML 1.2 core,
+// merge keys) and writes it as JSON; duplicate keys are an error.
+func yamlToJSON(text string) ([]byte, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(text), &doc); err != nil {
+		return nil, err
+	}
+	root := deAlias(&doc)
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	var out problems
+	resolveMerges(root, "", &out)
+	if len(out) > 0 {
+		return nil, fmt.Errorf("%s: %s", out[0].Field, out[0].Message)
+	}
+	return nodeJSON(root)
+}
+
 // nodeJSON writes a YAML tree (merge keys already resolved) as JSON, each
 // scalar by the tag the YAML 1.2 parser gave it.
 func nodeJSON(n *yaml.Node) ([]byte, error) {
