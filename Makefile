@@ -49,3 +49,4 @@ clean:
 include hack/integration.mk
 include hack/images.mk
 include bench/Makefile.inc
+include hack/lab.mk

@@ -70,6 +70,10 @@ type Config struct {
 	// IPTablesBackend is OPENSHIFT_HA_IPTABLES_BACKEND: "auto" (the backend
 	// the host's rules already live in), "nft" or "legacy".
 	IPTablesBackend string
+	// Check is the declarative health check of OPENSHIFT_HA_CHECK_TCP or
+	// OPENSHIFT_HA_CHECK_HTTP and its settings (see check.go); nil when
+	// neither is set. It replaces the monitor port check.
+	Check *Check
 }
 
 // Defaults shared by the image, the agent and the renderer.
@@ -204,7 +208,7 @@ func (c Config) Validate() error {
 	}
 	if c.HealthPort < 1 || c.HealthPort > 65535 {
 		add(fieldErr(FieldHealthPort, -1, fmt.Sprint(c.HealthPort), "must be a TCP port 1..65535"))
-	} else if c.HealthPort == c.MonitorPort && c.CheckScript == "" {
+	} else if c.HealthPort == c.MonitorPort && c.CheckScript == "" && c.Check == nil {
 		add(fieldErr(FieldHealthPort, -1, fmt.Sprint(c.HealthPort), "equals the monitor port: the health check would probe the agent itself"))
 	}
 	if c.Priority < 0 || c.Priority > 255 {
@@ -234,11 +238,16 @@ func (c Config) Validate() error {
 		}
 		peerAt[p] = i
 	}
+	if c.MulticastSource.IsValid() && !c.MulticastSource.Is4() {
+		add(fieldErr(FieldMulticastSource, -1, c.MulticastSource.String(),
+			"must be an IPv4 address of the node: IPv6 adverts always leave from the interface's link-local address (RFC 9568 §5.1.2.1)"))
+	}
 	switch c.IPTablesBackend {
 	case "auto", "nft", "legacy":
 	default:
 		add(fieldErr(FieldIPTablesBackend, -1, c.IPTablesBackend, "must be auto, nft or legacy"))
 	}
+	errs = append(errs, c.validateCheck()...)
 	nodeAt := make(map[string]int, len(c.Nodes))
 	for i, n := range c.Nodes {
 		if n == "" {
@@ -277,4 +286,26 @@ func (c Config) validateFamilies(groups []Group) []error {
 		}
 	}
 	return errs
+}
+
+// MaxChainNameLen is the longest iptables chain name (XT_EXTENSION_MAXNAMELEN
+// less the terminating NUL).
+const MaxChainNameLen = 28
+
+// chainNameProblem says why name cannot be an iptables chain, or "".
+// iptables refuses names with blanks or control characters, and names
+// starting with '-' or '!' would be read as options.
+func chainNameProblem(name string) string {
+	if len(name) > MaxChainNameLen {
+		return fmt.Sprintf("an iptables chain name has at most %d characters", MaxChainNameLen)
+	}
+	if name[0] == '-' || name[0] == '!' {
+		return "an iptables chain name must not start with '-' or '!'"
+	}
+	for _, r := range name {
+		if r <= ' ' || r == 0x7f || r > 0x7e {
+			return "an iptables chain name has no blanks, control or non-ASCII characters"
+		}
+	}
+	return ""
 }

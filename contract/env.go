@@ -72,6 +72,13 @@ func FromEnv(lookup Lookup) (Config, error) {
 		}
 	}
 	str(EnvIPTablesChain, &c.IPTablesChain)
+	// Checked here, where the agent reads it; the renderer checks
+	// spec.iptablesChain itself.
+	if c.IPTablesChain != "" {
+		if why := chainNameProblem(c.IPTablesChain); why != "" {
+			errs = append(errs, fieldErr(FieldIPTablesChain, -1, c.IPTablesChain, "%s", why))
+		}
+	}
 	str(EnvNFTablesRule, &c.NFTablesRule)
 	str(EnvCheckScript, &c.CheckScript)
 	if v, ok := get(EnvCheckInterval); ok {
@@ -130,6 +137,9 @@ func FromEnv(lookup Lookup) (Config, error) {
 	}
 	str(EnvNodeName, &c.NodeName)
 	str(EnvIPTablesBackend, &c.IPTablesBackend)
+	check, checkErrs := readCheck(get)
+	c.Check = check
+	errs = append(errs, checkErrs...)
 
 	if len(errs) > 0 {
 		return c, errors.Join(errs...)
@@ -157,7 +167,8 @@ func ParseInterval(v string) (time.Duration, error) {
 // behaviour-bearing variable explicitly and in a fixed order, so that the
 // reader's defaults never matter. The no-op variables (USE_UNICAST,
 // SELECTOR) and the mail settings are left out; the optional source
-// addresses, the pinned priority and the node list appear only when set.
+// addresses, the pinned priority, the node list and the declarative check
+// appear only when set.
 func (c Config) Env() []Var {
 	excluded := make([]string, len(c.ExcludedVRIDs))
 	for i, x := range c.ExcludedVRIDs {
@@ -199,5 +210,5 @@ func (c Config) Env() []Var {
 	if len(c.Nodes) > 0 {
 		vars = append(vars, Var{EnvNodes, strings.Join(c.Nodes, ",")})
 	}
-	return vars
+	return append(vars, c.Check.env()...)
 }

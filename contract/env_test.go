@@ -95,6 +95,10 @@ func TestFromEnvRejects(t *testing.T) {
 		{"peer that is a VIP", map[string]string{EnvVirtualIPs: "192.0.2.1-3", EnvUnicastPeers: "192.0.2.11,192.0.2.2"}, []string{"OPENSHIFT_HA_UNICAST_PEERS entry 2", "is also a VIP"}},
 		{"peers of the wrong family", map[string]string{EnvVirtualIPs: "192.0.2.1", EnvUnicastPeers: "2001:db8::11"}, []string{"OPENSHIFT_HA_UNICAST_PEERS", "no unicast peer is"}},
 		{"health port equals monitor port", map[string]string{EnvVirtualIPs: "192.0.2.1", EnvHealthPort: "80"}, []string{"OPENSHIFT_HA_HEALTH_PORT", "probe the agent itself"}},
+		{"chain with a blank", map[string]string{EnvVirtualIPs: "192.0.2.1", EnvIPTablesChain: "bad chain"}, []string{`OPENSHIFT_HA_IPTABLES_CHAIN "bad chain"`, "no blanks"}},
+		{"chain like an option", map[string]string{EnvVirtualIPs: "192.0.2.1", EnvIPTablesChain: "-j"}, []string{"OPENSHIFT_HA_IPTABLES_CHAIN", "'-'"}},
+		{"chain too long", map[string]string{EnvVirtualIPs: "192.0.2.1", EnvIPTablesChain: strings.Repeat("C", 29)}, []string{"OPENSHIFT_HA_IPTABLES_CHAIN", "at most 28"}},
+		{"IPv6 multicast source", map[string]string{EnvVirtualIPs: "192.0.2.1", EnvMulticastSource: "2001:db8::11"}, []string{"MULTICAST_SOURCE_IPADDRESS", "link-local"}},
 		{"two errors at once", map[string]string{EnvVirtualIPs: "192.0.2.1", EnvMonitorPort: "x", EnvCheckInterval: "y"}, []string{"OPENSHIFT_HA_MONITOR_PORT", "OPENSHIFT_HA_CHECK_INTERVAL"}},
 	}
 	for _, tt := range tests {

@@ -50,6 +50,7 @@ const (
 var agentOnly = map[string]bool{
 	EnvVRRPVersion: true, EnvAdvertInterval: true, EnvHealthPort: true, EnvPriority: true,
 	EnvNodes: true, EnvNodeName: true, EnvIPTablesBackend: true,
+	EnvCheckTCP: true, EnvCheckHTTP: true, EnvCheckHTTPStatus: true, EnvCheckTimeout: true, EnvCheckTLSInsecure: true,
 }
 
 // AgentOnly reports whether only our agent reads the variable, so a
@@ -65,7 +66,7 @@ func KnownVars() []string {
 		EnvCheckInterval, EnvNotifyScript, EnvPreemption, EnvUnicastPeers, EnvUnicastSource,
 		EnvMulticastSource, EnvAdminEmails, EnvSMTPServer, EnvUseUnicast, EnvSelector,
 		EnvVRRPVersion, EnvAdvertInterval, EnvHealthPort, EnvPriority, EnvNodes, EnvNodeName,
-		EnvIPTablesBackend,
+		EnvIPTablesBackend, EnvCheckTCP, EnvCheckHTTP, EnvCheckHTTPStatus, EnvCheckTimeout, EnvCheckTLSInsecure,
 	}
 }
 

@@ -87,3 +87,17 @@ func findings(results kfn.Results) []string {
 	}
 	return out
 }
+
+// expectFindings fails t unless got holds exactly the findings want lists
+// (each "severity field: substring of the message", see containsFinding).
+func expectFindings(t *testing.T, got, want []string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("got %d findings, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
+	}
+	for _, w := range want {
+		if !containsFinding(got, w) {
+			t.Errorf("missing %q in:\n%s", w, strings.Join(got, "\n"))
+		}
+	}
+}

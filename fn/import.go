@@ -238,6 +238,10 @@ func (im *importer) spec(s *v1alpha1.IPFailoverSpec, cfg contract.Config, name s
 	}
 	s.CheckScript = im.script(contract.EnvCheckScript, cfg.CheckScript)
 	s.NotifyScript = im.script(contract.EnvNotifyScript, cfg.NotifyScript)
+	im.keepImage(s)
+	if cfg.Check != nil || s.Target != v1alpha1.TargetKeepalived {
+		im.importCheck(s, cfg) // keepalived runs scripts only: with it, a script stays one
+	}
 	if cfg.CheckInterval != contract.DefaultCheckInterval {
 		s.CheckInterval = dur(cfg.CheckInterval)
 	}
@@ -286,7 +290,6 @@ func (im *importer) spec(s *v1alpha1.IPFailoverSpec, cfg contract.Config, name s
 	if r := w.container.Resources; len(r.Limits) > 0 || len(r.Requests) > 0 {
 		s.Resources = &r
 	}
-	im.keepImage(s)
 	im.warnDropped()
 }
 

@@ -85,6 +85,7 @@ func newPlan(ipf *v1alpha1.IPFailover) (*plan, problems) {
 	if s.CheckInterval != nil {
 		cfg.CheckInterval = s.CheckInterval.Duration
 	}
+	cfg.Check = resolveCheck(p, &out)
 	cfg.Preemption = resolvePreemption(s.Preemption, &out)
 	resolveVRRP(s.VRRP, &cfg, &out)
 	if s.HealthPort != nil {

@@ -147,9 +147,7 @@ func resolveScripts(s *v1alpha1.IPFailoverSpec, out *problems) map[string]string
 		if sc.text == "" {
 			continue
 		}
-		if !strings.HasPrefix(sc.text, "#!") {
-			out.errorf(sc.field, "must start with an interpreter line such as #!/bin/bash: the script is executed directly, not through a shell")
-		}
+		checkScriptLine(sc.field, sc.text, out)
 		size += len(sc.text)
 		data[sc.key] = sc.text
 	}

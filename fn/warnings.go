@@ -20,6 +20,9 @@ func warn(p *plan, out *problems) {
 	if n := len(p.cfg.UnicastPeers); n > 0 && n < int(p.replicas) {
 		out.warnf("spec.vrrp.unicastPeers", "lists %d peers for %d replicas: a node missing from the list neither hears nor reaches the others; list every node of the set, itself included", n, p.replicas)
 	}
+	warnCheck(p, out)
+	warnInterpreter(p, "spec.checkScript", s.CheckScript, out)
+	warnInterpreter(p, "spec.notifyScript", s.NotifyScript, out)
 	if s.CheckScript != "" && s.MonitorPort != nil {
 		out.warnf("spec.monitorPort", "is ignored: spec.checkScript replaces the port check")
 	}

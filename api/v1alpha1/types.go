@@ -55,7 +55,7 @@ type IPFailoverSpec struct {
 
 	// MonitorPort is the TCP port each node checks on its own address to
 	// decide whether it is fit to hold the VIPs. 0 disables the check.
-	// Ignored when checkScript is set. Default: 80.
+	// Ignored when checkScript or check is set. Default: 80.
 	// +optional
 	// +kubebuilder:validation:Minimum=0
 	// +kubebuilder:validation:Maximum=65535
@@ -91,6 +91,15 @@ type IPFailoverSpec struct {
 	// the monitorPort check. The renderer stores it in a ConfigMap.
 	// +optional
 	CheckScript string `json:"checkScript,omitempty"`
+
+	// Check is a health check the agent runs itself, without a script or a
+	// shell: a TCP connect or an HTTP(S) GET, at checkInterval, each run
+	// bounded by the interval (or check.timeout); one failure puts every
+	// group of the node into FAULT, one success brings it back. It
+	// replaces the monitorPort check and excludes checkScript. Agent target
+	// only.
+	// +optional
+	Check *Check `json:"check,omitempty"`
 
 	// CheckInterval is how often the check runs, in whole seconds.
 	// Default: 2s.
@@ -167,6 +176,93 @@ type IPFailoverSpec struct {
 	// nodes deletes the VIPs and the firewall rule from that node.
 	// +optional
 	Remove bool `json:"remove,omitempty"`
+}
+
+// Check is a declarative health check: exactly one of tcp and http.
+type Check struct {
+	// TCP connects to a port; success means something accepts the connection.
+	// +optional
+	TCP *TCPCheck `json:"tcp,omitempty"`
+
+	// HTTP sends a GET; success means an answer with an expected status.
+	// +optional
+	HTTP *HTTPCheck `json:"http,omitempty"`
+
+	// Timeout bounds one run; at most checkInterval. Default: checkInterval.
+	// +optional
+	Timeout *metav1.Duration `json:"timeout,omitempty"`
+}
+
+// TCPCheck is a TCP connect.
+type TCPCheck struct {
+	// Host is the IP address to connect to. Default: the node's own address
+	// on the interface (as for monitorPort).
+	// +optional
+	Host string `json:"host,omitempty"`
+
+	// Port is the TCP port.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=65535
+	Port int32 `json:"port"`
+}
+
+// HTTPCheck is an HTTP or HTTPS GET, like a Kubernetes httpGet probe. It
+// does not follow redirects and uses no proxy.
+type HTTPCheck struct {
+	// Scheme is HTTP or HTTPS. Default: HTTP.
+	// +optional
+	// +kubebuilder:validation:Enum=HTTP;HTTPS
+	Scheme HTTPScheme `json:"scheme,omitempty"`
+
+	// Host is the IP address or name to connect to; a name is also the
+	// Host header and the TLS server name. Default: the node's own address
+	// on the interface.
+	// +optional
+	Host string `json:"host,omitempty"`
+
+	// Port is the TCP port. Default: 80 for HTTP, 443 for HTTPS.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=65535
+	Port *int32 `json:"port,omitempty"`
+
+	// Path is the path (and query) to GET. Default: /.
+	// +optional
+	Path string `json:"path,omitempty"`
+
+	// ExpectedStatus is the range of statuses that pass. Default: 200-399
+	// (what curl -f and Kubernetes probes accept).
+	// +optional
+	ExpectedStatus *StatusRange `json:"expectedStatus,omitempty"`
+
+	// InsecureSkipTLSVerify, when true, accepts any server certificate.
+	// HTTPS only; verification (against the image's CA bundle) is on by
+	// default.
+	// +optional
+	InsecureSkipTLSVerify bool `json:"insecureSkipTLSVerify,omitempty"`
+}
+
+// HTTPScheme is HTTP or HTTPS.
+type HTTPScheme string
+
+// HTTP schemes.
+const (
+	HTTPSchemeHTTP  HTTPScheme = "HTTP"
+	HTTPSchemeHTTPS HTTPScheme = "HTTPS"
+)
+
+// StatusRange is a range of HTTP statuses, both ends included.
+type StatusRange struct {
+	// Min is the lowest passing status.
+	// +kubebuilder:validation:Minimum=100
+	// +kubebuilder:validation:Maximum=599
+	Min int32 `json:"min"`
+
+	// Max is the highest passing status. Default: min.
+	// +optional
+	// +kubebuilder:validation:Minimum=100
+	// +kubebuilder:validation:Maximum=599
+	Max int32 `json:"max,omitempty"`
 }
 
 // ClusterNetwork names a cluster network plugin.

@@ -17,11 +17,9 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
 	"os/signal"
 	"runtime"
-	"strconv"
 	"syscall"
 
 	"github.com/failoverkit/ipfailover/contract"
@@ -81,6 +79,13 @@ func run(args []string) int {
 
 func serve(cfg contract.Config, log *slog.Logger) int {
 	singleProcessor()
+	// The health port first: a clash is fatal before anything is opened.
+	ln, err := agent.ListenHealth(cfg.HealthPort)
+	if err != nil {
+		log.Error("cannot start", "err", err)
+		return 1
+	}
+	defer ln.Close()
 	rt, err := agent.Setup(cfg, agent.SetupOptions{}, log)
 	if err != nil {
 		log.Error("cannot start", "err", err)
@@ -90,7 +95,7 @@ func serve(cfg contract.Config, log *slog.Logger) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	defer stop()
 	httpErr := make(chan error, 1)
-	go func() { httpErr <- rt.Serve(ctx, net.JoinHostPort("", strconv.Itoa(cfg.HealthPort))) }()
+	go func() { httpErr <- rt.Serve(ctx, ln) }()
 	runErr := rt.Run(ctx)
 	stop()
 	if err := <-httpErr; err != nil && !errors.Is(err, context.Canceled) {

@@ -26,8 +26,9 @@ type NS struct {
 	// Name is the namespace name, as shown by `ip netns list`.
 	Name string
 
-	t  testing.TB
-	nh netns.NsHandle // opened once, closed in cleanup
+	t        testing.TB
+	nh       netns.NsHandle // opened once, closed in cleanup
+	attached bool           // opened by Attach: closed, never deleted
 
 	mu sync.Mutex      // guards h
 	h  *netlink.Handle // lazily created by Handle
@@ -56,7 +57,21 @@ func NewNS(t testing.TB, role string) *NS {
 	return n
 }
 
-// destroy closes the handles and deletes the namespace.
+// Attach opens an existing namespace that something else created and owns
+// (a node of the cluster lab), for Do, Ping and Handle. Its handles are
+// closed when the test ends; the namespace itself is left alone.
+func Attach(t testing.TB, name string) *NS {
+	t.Helper()
+	nh, err := netns.GetFromName(name)
+	if err != nil {
+		t.Fatalf("nstest: opening namespace %s: %v", name, err)
+	}
+	n := &NS{Name: name, t: t, nh: nh, attached: true}
+	t.Cleanup(n.destroy)
+	return n
+}
+
+// destroy closes the handles and deletes the namespace (unless attached).
 func (n *NS) destroy() {
 	n.mu.Lock()
 	if n.h != nil {
@@ -67,6 +82,9 @@ func (n *NS) destroy() {
 	if n.nh.IsOpen() {
 		_ = n.nh.Close()
 		n.nh = netns.None()
+	}
+	if n.attached {
+		return
 	}
 	if out, err := runCmd("ip", "netns", "del", n.Name); err != nil {
 		n.t.Errorf("nstest: deleting namespace %s: %v: %s", n.Name, err, out)

@@ -141,8 +141,12 @@ func gather(t *testing.T, render string) []source {
 
 func rel(p string) string { return strings.TrimPrefix(filepath.ToSlash(p), "../../") }
 
-// buildRenderer builds ipfailover-render from the product module.
+// buildRenderer returns IPFLAB_RENDER (make test-lab builds it), else
+// builds ipfailover-render from the product module.
 func buildRenderer(t *testing.T) string {
+	if bin := os.Getenv("IPFLAB_RENDER"); bin != "" {
+		return bin
+	}
 	bin := filepath.Join(t.TempDir(), "ipfailover-render")
 	cmd := exec.Command("go", "build", "-o", bin, "./cmd/render")
 	cmd.Dir = root

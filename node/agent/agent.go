@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -40,8 +41,18 @@ type Deps struct {
 	// LinkEvents reports whether Link can carry VRRP (up, with carrier).
 	// When set, Link.Usable() is the state at start.
 	LinkEvents <-chan netif.LinkEvent
-	Metrics    *Metrics
-	Log        *slog.Logger
+	// Source4 finds the address IPv4 adverts leave from after an address
+	// change; nil leaves the source fixed.
+	Source4 SourceLookup
+	// Binding holds Conn4, Conn6, Announcer and AddrEvents when they were
+	// opened together on Link; Rebind opens a new one on the interface of
+	// that name after it was deleted and created again (a new index), with
+	// cur the current IPv4 source. The agent closes the binding it
+	// replaces. Both may be nil: the agent then stays bound to Link.
+	Binding *Binding
+	Rebind  func(name string, cur netip.Addr) (*Binding, error)
+	Metrics *Metrics
+	Log     *slog.Logger
 }
 
 // Options are the agent's runtime facts beyond the contract.
@@ -61,6 +72,7 @@ type Agent struct {
 	deps    Deps
 	opts    Options
 	log     *slog.Logger
+	ifname  string // the interface's name, for the HTTP handlers
 	groups  []*group
 	byVRID4 groupSet
 	byVRID6 groupSet
@@ -71,14 +83,35 @@ type Agent struct {
 	checks  chan check.Result
 	done    chan struct{}
 
+	sendFaults  chan struct{} // sends failed for an interval (sendFailed)
+	sendRetry   chan struct{} // time to try sending again (onSendFault)
+	rebindRetry chan struct{} // time to try binding to the re-created interface again
+
+	addrEvents    <-chan netif.AddrEvent // the current binding's, owned by the loop
+	stopRecv      context.CancelFunc     // stops the current receivers, owned by the loop
+	recvDone      chan struct{}          // closed when they have stopped
+	rebindPending bool                   // the interface has a new index not bound yet, owned by the loop
+	lastUsable    bool                   // the last link event said usable, owned by the loop
+
 	ready     atomic.Bool
 	heartbeat atomic.Int64                               // unix nanoseconds of the loop's last turn
 	checkOK   bool                                       // last health check outcome, owned by the loop
 	linkUp    bool                                       // the interface can carry VRRP, owned by the loop
-	healthy   bool                                       // checkOK && linkUp as last fed to the machines, owned by the loop
+	sourceOK  bool                                       // the interface has the address adverts leave from, owned by the loop
+	sendOK    bool                                       // adverts did not fail for an interval, owned by the loop
+	probation bool                                       // retrying after failed sends, until one works; owned by the loop
+	healthy   bool                                       // all of the above as last fed to the machines, owned by the loop
+	linkFault atomic.Bool                                // every group is in FAULT because of the interface (readyz)
 	warned    map[string]time.Time                       // rate limit of misconfiguration warnings, owned by the loop
 	checksums map[packet.ChecksumForm]prometheus.Counter // see checksumCounter, owned by the loop
 }
+
+// checkStopWait bounds the wait for a check in flight at shutdown; killing
+// a script and its descendants takes milliseconds.
+const checkStopWait = 3 * time.Second
+
+// notifyStopWait bounds the notifications still queued at shutdown.
+const notifyStopWait = 5 * time.Second
 
 type timerEvent struct {
 	g    *group
@@ -105,17 +138,22 @@ func New(cfg contract.Config, deps Deps, opts Options) (*Agent, error) {
 		return nil, err
 	}
 	a := &Agent{
-		cfg: cfg, deps: deps, opts: opts, log: deps.Log,
+		cfg: cfg, deps: deps, opts: opts, log: deps.Log, ifname: deps.Link.Name,
 		byVRID4: groupSet{}, byVRID6: groupSet{},
-		packets:   make(chan transport.Packet, 1024),
-		timers:    make(chan timerEvent, 1024),
-		checks:    make(chan check.Result, 4),
-		done:      make(chan struct{}),
-		checkOK:   true,
-		linkUp:    deps.LinkEvents == nil || deps.Link.Usable(),
-		healthy:   true,
-		warned:    make(map[string]time.Time),
-		checksums: make(map[packet.ChecksumForm]prometheus.Counter),
+		packets:     make(chan transport.Packet, 1024),
+		timers:      make(chan timerEvent, 1024),
+		checks:      make(chan check.Result, 4),
+		done:        make(chan struct{}),
+		sendFaults:  make(chan struct{}, 1),
+		sendRetry:   make(chan struct{}, 1),
+		rebindRetry: make(chan struct{}, 1),
+		checkOK:     true,
+		sourceOK:    true,
+		sendOK:      true,
+		linkUp:      deps.LinkEvents == nil || deps.Link.Usable(),
+		healthy:     true,
+		warned:      make(map[string]time.Time),
+		checksums:   make(map[packet.ChecksumForm]prometheus.Counter),
 	}
 	deps.Metrics.notifyDropFn = func() float64 { return float64(deps.Notifier.Dropped()) }
 	if cfg.Priority == 0 {
@@ -196,37 +234,50 @@ func (a *Agent) Run(ctx context.Context) error {
 		"advert_interval", a.cfg.AdvertInterval, "preemption", a.cfg.Preemption.String(), "unicast", a.cfg.Unicast(),
 		"priority_basis", string(a.slot.Basis), "slot", a.slot.Index, "replicas", a.slot.Replicas,
 		"check", check.Describe(a.deps.Checker))
+	a.warnMTU()
 	if err := a.releaseAll("start-up"); err != nil {
-		return err
+		return needCap(err, capNetAdmin, "adding and removing VIPs")
 	}
 	if chain := a.cfg.FirewallChain(); chain != "" && a.deps.Firewall != nil {
 		if err := a.deps.Firewall.Ensure(chain, a.firewallRules()...); err != nil {
-			return fmt.Errorf("ensuring the VRRP accept rule in chain %s: %w", chain, err)
+			return needCap(fmt.Errorf("%s=%s: ensuring the VRRP accept rule in chain %s: %w", contract.EnvIPTablesChain, chain, chain, err), capNetAdmin, "the iptables rule")
 		}
 		a.log.Info("firewall rule ensured", "chain", chain)
 	}
 
-	recvCtx, stopRecv := context.WithCancel(context.Background())
-	defer stopRecv()
-	for _, c := range []transport.Conn{a.deps.Conn4, a.deps.Conn6} {
-		if c != nil {
-			go a.receive(recvCtx, c)
+	a.startReceivers()
+	defer a.stopReceivers()
+	checkCtx, stopCheck := context.WithCancel(context.Background())
+	checkDone := make(chan struct{})
+	// stopChecks ends the periodic check and waits until a check in flight
+	// has been stopped, so no check script outlives the agent.
+	stopChecks := func() {
+		stopCheck()
+		select {
+		case <-checkDone:
+		case <-time.After(checkStopWait):
+			a.log.Error("the health check did not stop in time", "waited", checkStopWait)
 		}
 	}
-	checkCtx, stopCheck := context.WithCancel(context.Background())
 	defer stopCheck()
-	if a.deps.Checker != nil {
+	if a.deps.Checker == nil {
+		close(checkDone)
+		a.deps.Metrics.CheckUp.Set(1) // nothing to fail: the node is fit
+	} else {
 		// The first result decides the state Startup enters (Backup or Fault).
 		rctx, cancel := context.WithTimeout(ctx, a.cfg.CheckInterval)
 		err := a.deps.Checker.Check(rctx)
 		cancel()
 		a.onCheck(check.Result{OK: err == nil, Err: err})
-		go check.Run(checkCtx, a.deps.Checker, a.cfg.CheckInterval, func(r check.Result) {
-			select {
-			case a.checks <- r:
-			case <-checkCtx.Done():
-			}
-		})
+		go func() {
+			defer close(checkDone)
+			check.Run(checkCtx, a.deps.Checker, a.cfg.CheckInterval, func(r check.Result) {
+				select {
+				case a.checks <- r:
+				case <-checkCtx.Done():
+				}
+			})
+		}()
 	}
 	a.deps.Metrics.LinkUp.Set(boolValue(a.linkUp))
 	if !a.linkUp {
@@ -240,14 +291,14 @@ func (a *Agent) Run(ctx context.Context) error {
 
 	tick := time.NewTicker(a.opts.ReconcileEvery)
 	defer tick.Stop()
-	events := a.deps.AddrEvents
+	a.addrEvents = a.deps.AddrEvents
 	linkEvents := a.deps.LinkEvents
 	for {
 		a.heartbeat.Store(time.Now().UnixNano())
 		select {
 		case <-ctx.Done():
 			a.ready.Store(false)
-			stopCheck()
+			stopChecks()
 			a.shutdown()
 			return nil
 		case p := <-a.packets:
@@ -256,9 +307,15 @@ func (a *Agent) Run(ctx context.Context) error {
 			a.apply(te.g, te.g.m.Handle(fsm.TimerFired{Timer: te.kind, Gen: te.gen}))
 		case r := <-a.checks:
 			a.onCheck(r)
-		case ev, ok := <-events:
+		case <-a.sendFaults:
+			a.onSendFault()
+		case <-a.sendRetry:
+			a.onSendRetry()
+		case <-a.rebindRetry:
+			a.tryRebind()
+		case ev, ok := <-a.addrEvents:
 			if !ok {
-				events = nil // subscription ended; the periodic reconcile still repairs
+				a.addrEvents = nil // subscription ended; the periodic reconcile still repairs
 				a.log.Warn("address subscription ended; relying on periodic reconcile", "every", a.opts.ReconcileEvery)
 				continue
 			}
@@ -274,6 +331,35 @@ func (a *Agent) Run(ctx context.Context) error {
 			a.reconcile()
 		}
 	}
+}
+
+// startReceivers starts a receiver for each socket of the current binding.
+func (a *Agent) startReceivers() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	var n sync.WaitGroup
+	for _, c := range []transport.Conn{a.deps.Conn4, a.deps.Conn6} {
+		if c != nil {
+			n.Add(1)
+			go func() { defer n.Done(); a.receive(ctx, c) }()
+		}
+	}
+	go func() { n.Wait(); close(done) }()
+	a.stopRecv, a.recvDone = cancel, done
+}
+
+// stopReceivers stops the receivers and waits for them, bounded.
+func (a *Agent) stopReceivers() {
+	if a.stopRecv == nil {
+		return
+	}
+	a.stopRecv()
+	select {
+	case <-a.recvDone:
+	case <-time.After(time.Second):
+		a.log.Error("receivers did not stop within 1s")
+	}
+	a.stopRecv = nil
 }
 
 // receive feeds packets from c to the loop until ctx ends.
@@ -316,7 +402,9 @@ func (a *Agent) shutdown() {
 	if err := a.releaseAll("shutdown"); err != nil {
 		a.log.Error("releasing VIPs at shutdown", "err", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), a.opts.NotifyTimeout)
+	// The STOP notifications get a bounded share of the shutdown: a hung
+	// notify script is killed rather than delaying the exit.
+	ctx, cancel := context.WithTimeout(context.Background(), min(a.opts.NotifyTimeout, notifyStopWait))
 	defer cancel()
 	a.deps.Notifier.Close(ctx)
 	a.log.Info("stopped")

@@ -16,9 +16,18 @@
 //     yet), ensure the firewall rule, run the first health check, then send
 //     Startup to every machine;
 //   - run: adverts in, timers, checks, address changes, link changes. A
-//     failed check, or an interface that is down or has lost its carrier
-//     (as keepalived tracks a vrrp_instance's interface), puts every group
-//     into FAULT until both are fine again;
+//     failed check, an interface that is down, has lost its carrier or is
+//     gone (as keepalived tracks a vrrp_instance's interface), the loss of
+//     the address adverts leave from, or adverts that cannot be sent for an
+//     advert interval put every group into FAULT until all is fine again
+//     (source.go). The interface is tracked by name: re-created with a new
+//     index, it is bound to again (rebind.go). /readyz is 503 while the
+//     interface keeps every group in FAULT;
+//   - IPv6 interop: adverts list the virtual link-local address first (RFC
+//     9568 §5.2.9) until a peer is heard that lists only the VIPs, as
+//     keepalived does when configured as OpenShift's image configures it;
+//     that group then sends the same list (ipfailover_vrrp_addr_list_compat),
+//     since keepalived discards any other;
 //   - stop (context cancelled, i.e. SIGTERM): every master sends a
 //     priority-0 advert and releases its VIPs, notify scripts get STOP, and
 //     the loop returns. The firewall rule stays, as with the image; the

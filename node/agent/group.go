@@ -2,6 +2,7 @@ package agent
 
 import (
 	"net/netip"
+	"slices"
 	"strconv"
 	"time"
 
@@ -31,6 +32,14 @@ type group struct {
 	// (WithLabelValues hashes and locks on every call; adverts are the
 	// hot path). Nil until the first advert, so idle groups export no series.
 	sent, recv prometheus.Counter
+	// failingSince is the first of the current run of failed sends (zero
+	// while sends work); failedSends counts them since warnedSend, the
+	// last warning.
+	failingSince, warnedSend time.Time
+	failedSends              int
+	// compat is set once a peer of this IPv6 group listed only the VIPs,
+	// without the virtual link-local address (see matchPeerAddrs).
+	compat bool
 }
 
 // virtualLinkLocal is the link-local address a VRRPv3 IPv6 virtual router
@@ -83,6 +92,25 @@ func newGroup(spec contract.Group, cfg contract.Config, prio uint8, primary neti
 		},
 		timers: make(map[fsm.TimerKind]*time.Timer),
 	}, nil
+}
+
+// omitsLinkLocal reports whether a peer's address list is exactly the
+// group's VIPs (in any order), without the virtual link-local address that
+// RFC 9568 §5.2.9 puts first and our adverts lead with. keepalived
+// configured as OpenShift's keepalived-ipfailover image configures it
+// (virtual_ipaddress lists only the global VIPs) sends such adverts, and
+// discards ours, whose address count differs ("unexpected ip number
+// count 2, expected 1"), so both sides would be master.
+func omitsLinkLocal(theirs, vips []netip.Addr) bool {
+	if len(theirs) != len(vips) {
+		return false
+	}
+	for _, a := range theirs {
+		if a.IsLinkLocalUnicast() || !slices.Contains(vips, a) {
+			return false
+		}
+	}
+	return true
 }
 
 // groupSet looks groups up by VRID for packet.Validate; one per family.

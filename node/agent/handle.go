@@ -11,6 +11,7 @@ import (
 	"github.com/failoverkit/ipfailover/node/fw"
 	"github.com/failoverkit/ipfailover/node/netif"
 	"github.com/failoverkit/ipfailover/node/notify"
+	"github.com/failoverkit/ipfailover/node/procexec"
 	"github.com/failoverkit/ipfailover/node/transport"
 	"github.com/failoverkit/ipfailover/node/vrrp/fsm"
 	"github.com/failoverkit/ipfailover/node/vrrp/packet"
@@ -47,11 +48,19 @@ func (a *Agent) onPacket(p transport.Packet) {
 	}
 	g.recv.Inc()
 	a.checksumCounter(res.Checksum).Inc()
+	matched := false
 	if res.AddrListMismatch {
-		a.log.Debug("advert address list differs from ours", "vrid", g.vrid, "src", p.Src, "addrs", res.Advert.Addrs)
+		matched = a.matchPeerAddrs(g, p.Src, res.Advert.Addrs)
+		if !matched {
+			a.log.Debug("advert address list differs from ours", "vrid", g.vrid, "src", p.Src, "addrs", res.Advert.Addrs)
+		}
 	}
 	wasMaster := g.m.State() == fsm.Master
 	a.apply(g, g.m.Handle(fsm.AdvertReceived{Src: p.Src, Priority: res.Advert.Priority, Interval: res.Advert.IntervalDuration()}))
+	if matched && g.m.State() == fsm.Master {
+		// The peer discarded every advert so far: tell it at once.
+		a.sendAdvert(g, g.m.Priority())
+	}
 	switch {
 	case !wasMaster:
 	case g.m.State() == fsm.Master && res.Advert.Priority != 0:
@@ -59,6 +68,24 @@ func (a *Agent) onPacket(p transport.Packet) {
 	case g.m.State() == fsm.Backup:
 		a.yieldNotice(g)
 	}
+}
+
+// matchPeerAddrs switches an IPv6 group to the peer's address list when
+// the peer lists only the VIPs (omitsLinkLocal): keepalived as OpenShift's
+// image configures it accepts no other. The RFC list, the virtual
+// link-local first, stays the default until such a peer is heard; the
+// switch is logged and exported (ipfailover_vrrp_addr_list_compat) and
+// lasts until the agent restarts. Our own peers accept either list.
+func (a *Agent) matchPeerAddrs(g *group, src netip.Addr, theirs []netip.Addr) bool {
+	if g.compat || !g.spec.IPv6() || !omitsLinkLocal(theirs, g.spec.VIPs) {
+		return false
+	}
+	g.compat = true
+	g.advert.Addrs = g.spec.VIPs
+	a.deps.Metrics.AddrCompat.WithLabelValues(g.vrid).Set(1)
+	a.log.Warn("a peer lists the VIPs without the virtual link-local address (keepalived configured as OpenShift's image does): sending the same list, as it accepts no other",
+		"instance", g.instance, "vrid", g.spec.VRID, "src", src, "addrs", theirs)
+	return true
 }
 
 // yieldNotice sends one advert at our priority right after a master that
@@ -112,6 +139,9 @@ func (a *Agent) onCheck(r check.Result) {
 	} else {
 		a.deps.Metrics.Checks.WithLabelValues("fail").Inc()
 		a.deps.Metrics.CheckUp.Set(0)
+		if reason := procexec.ReasonOf(r.Err); reason != "" {
+			a.deps.Metrics.ScriptErrors.WithLabelValues("check", string(reason)).Inc()
+		}
 	}
 	if r.OK != a.checkOK {
 		a.checkOK = r.OK
@@ -135,15 +165,28 @@ func (a *Agent) onLink(ev netif.LinkEvent) {
 		a.log.Warn("link subscription failed; keeping the last known state", "interface", a.deps.Link.Name, "up", a.linkUp, "err", ev.Err)
 		return
 	}
-	a.deps.Metrics.LinkUp.Set(boolValue(ev.Usable))
-	if ev.Usable == a.linkUp {
+	a.lastUsable = ev.Usable
+	a.noteIndex(ev)
+	if a.rebindPending {
+		// Sockets bound to the old index carry nothing: FAULT until bound.
+		a.setLink(false)
+		a.tryRebind()
 		return
 	}
-	a.linkUp = ev.Usable
-	if ev.Usable {
+	a.setLink(ev.Usable)
+}
+
+// setLink records whether the interface can carry VRRP.
+func (a *Agent) setLink(usable bool) {
+	a.deps.Metrics.LinkUp.Set(boolValue(usable))
+	if usable == a.linkUp {
+		return
+	}
+	a.linkUp = usable
+	if usable {
 		a.log.Info("interface is up again", "interface", a.deps.Link.Name)
 	} else {
-		a.log.Warn("interface is down or lost its carrier: every group goes to FAULT", "interface", a.deps.Link.Name)
+		a.log.Warn("interface is down, lost its carrier or is gone: every group goes to FAULT", "interface", a.deps.Link.Name)
 	}
 	a.updateHealth()
 }
@@ -152,7 +195,8 @@ func (a *Agent) onLink(ev netif.LinkEvent) {
 // a usable link, when it changes. The machine has one fault input, so a
 // FAULT for a lost link carries the transition reason check-failed.
 func (a *Agent) updateHealth() {
-	ok := a.checkOK && a.linkUp
+	ok := a.checkOK && a.linkUp && a.sourceOK && a.sendOK
+	a.linkFault.Store(!a.linkUp || !a.sourceOK)
 	if ok == a.healthy {
 		return
 	}
@@ -174,7 +218,12 @@ func (a *Agent) apply(g *group, actions []fsm.Action) {
 	for _, act := range actions {
 		switch act := act.(type) {
 		case fsm.SendAdvert:
-			a.sendAdvert(g, act.Priority)
+			if !a.sendAdvert(g, act.Priority) && a.probation {
+				// Sending still fails after a retry: fault at once,
+				// before the VIPs are added or announced.
+				a.onSendFault()
+				return
+			}
 		case fsm.AddVIPs:
 			a.addVIPs(g)
 		case fsm.RemoveVIPs:
@@ -209,27 +258,32 @@ func (a *Agent) startTimer(g *group, act fsm.StartTimer) {
 	})
 }
 
-func (a *Agent) sendAdvert(g *group, prio uint8) {
+// sendAdvert sends the group's advert to every destination; it reports
+// whether one of them could be sent (true when there are none).
+func (a *Agent) sendAdvert(g *group, prio uint8) bool {
 	adv := g.advert
 	adv.Priority = prio
+	sent := len(g.dsts) == 0
 	for _, dst := range g.dsts {
-		b, err := packet.Append(g.buf[:0], adv, packet.EncodeOptions{Src: g.conn.Source(), Dst: dst})
+		b, err := packet.Append(g.buf[:0], adv, packet.EncodeOptions{Src: g.conn.Source(), Dst: dst, NoLinkLocalFirst: g.compat})
 		if err != nil {
 			a.deps.Metrics.SendErrors.WithLabelValues(g.vrid).Inc()
 			a.log.Error("encoding advert", "vrid", g.vrid, "err", err)
-			return
+			return true // not the network's fault
 		}
 		g.buf = b
 		if err := g.conn.Send(b, dst); err != nil {
-			a.deps.Metrics.SendErrors.WithLabelValues(g.vrid).Inc()
-			a.log.Debug("sending advert", "vrid", g.vrid, "dst", dst, "err", err)
+			a.sendFailed(g, dst, err)
 			continue
 		}
+		a.sendWorked(g)
+		sent = true
 		if g.sent == nil {
 			g.sent = a.deps.Metrics.AdvertsSent.WithLabelValues(g.vrid)
 		}
 		g.sent.Inc()
 	}
+	return sent
 }
 
 // checksumCounter returns the counter of a checksum form, looked up once.
@@ -333,6 +387,9 @@ func (a *Agent) onAddrEvent(ev netif.AddrEvent) {
 		return
 	}
 	vip := ev.Prefix.Addr()
+	if vip.Is4() {
+		a.trackSource()
+	}
 	for _, g := range a.groups {
 		if !containsAddr(g.spec.VIPs, vip) {
 			continue

@@ -6,9 +6,13 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/failoverkit/ipfailover/contract"
 )
 
 // Handler serves /healthz (the loop is turning), /readyz (every group has
@@ -28,18 +32,34 @@ func (a *Agent) Handler() http.Handler {
 			http.Error(w, "not ready: starting or stopping", http.StatusServiceUnavailable)
 			return
 		}
+		if a.linkFault.Load() {
+			http.Error(w, fmt.Sprintf("not ready: interface %s is down, has no carrier, is gone or has no address to send adverts from: every group is in FAULT", a.ifname), http.StatusServiceUnavailable)
+			return
+		}
 		fmt.Fprintln(w, "ok")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.deps.Metrics.Registry, promhttp.HandlerOpts{}))
 	return mux
 }
 
-// Serve listens on addr and serves Handler until ctx ends.
-func (a *Agent) Serve(ctx context.Context, addr string) error {
-	ln, err := net.Listen("tcp", addr)
+// ListenHealth binds the health and metrics port on every address. The
+// agent binds it before anything else, so a port already taken (two
+// failover sets on one node with the same OPENSHIFT_HA_HEALTH_PORT, whose
+// probes the other set's agent would answer) is fatal at start.
+func ListenHealth(port int) (net.Listener, error) {
+	ln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(port)))
 	if err != nil {
-		return fmt.Errorf("listening for health and metrics on %s: %w", addr, err)
+		hint := ""
+		if errors.Is(err, syscall.EADDRINUSE) {
+			hint = ": another process on this node, perhaps the agent of another failover set, already uses it; give each set its own port"
+		}
+		return nil, fmt.Errorf("%s=%d: cannot listen for health probes and metrics: %w%s", contract.EnvHealthPort, port, err, hint)
 	}
+	return ln, nil
+}
+
+// Serve serves Handler on ln until ctx ends, then closes it.
+func (a *Agent) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		<-ctx.Done()

@@ -23,6 +23,8 @@ type Metrics struct {
 	Refreshes    prometheus.Counter
 	VIPErrors    prometheus.Counter
 	NotifyDrops  prometheus.CounterFunc
+	ScriptErrors *prometheus.CounterVec
+	AddrCompat   *prometheus.GaugeVec
 	notifyDropFn func() float64
 }
 
@@ -95,7 +97,15 @@ func NewMetrics() *Metrics {
 		}
 		return m.notifyDropFn()
 	})
-	m.Registry.MustRegister(m.State, m.Transitions, m.AdvertsSent, m.AdvertsRecv, m.Dropped, m.Checksums,
+	m.ScriptErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "ipfailover_script_failures_total",
+		Help: "Failed check and notify script runs, by script and reason: exit-status, timeout, or why it could not start (file-not-found, interpreter-not-found, shebang-ends-in-cr, not-executable, not-a-program, cannot-start).",
+	}, []string{"script", "reason"})
+	m.AddrCompat = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "ipfailover_vrrp_addr_list_compat",
+		Help: "1 when an IPv6 group sends the VIPs without the virtual link-local address, to match a peer (keepalived as OpenShift's image configures it) that accepts no other list.",
+	}, []string{"vrid"})
+	m.Registry.MustRegister(m.ScriptErrors, m.AddrCompat, m.State, m.Transitions, m.AdvertsSent, m.AdvertsRecv, m.Dropped, m.Checksums,
 		m.SendErrors, m.Checks, m.CheckUp, m.LinkUp, m.Reasserted, m.Strays, m.Refreshes, m.VIPErrors, m.NotifyDrops,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -19,6 +20,7 @@ func containsAddr(list []netip.Addr, a netip.Addr) bool { return slices.Contains
 // configuration may be another set's VIP on the same node, held by that
 // set's master: it is not ours to remove.
 func (a *Agent) reconcile() {
+	a.trackSource()
 	present, err := a.deps.Addrs.ListVIPs(a.deps.Link)
 	if err != nil {
 		a.log.Error("listing VIPs for reconcile", "interface", a.deps.Link.Name, "err", err)
@@ -63,15 +65,17 @@ func (a *Agent) reconcile() {
 // may belong to another failover set on this node.
 func (a *Agent) releaseAll(when string) error {
 	var failed []string
+	var first error
 	for _, g := range a.groups {
 		for _, v := range g.spec.VIPs {
 			if err := a.deps.Addrs.RemoveVIP(a.deps.Link, v); err != nil {
 				failed = append(failed, fmt.Sprintf("%s: %v", v, err))
+				first = cmp.Or(first, err)
 			}
 		}
 	}
 	if len(failed) > 0 {
-		return fmt.Errorf("releasing VIPs at %s on %s: %v", when, a.deps.Link.Name, failed)
+		return fmt.Errorf("releasing VIPs at %s on %s: %v: %w", when, a.deps.Link.Name, failed, first)
 	}
 	return nil
 }

@@ -1,14 +1,17 @@
 package agent
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/netip"
+	"os"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 
@@ -18,7 +21,7 @@ import (
 	"github.com/failoverkit/ipfailover/node/fw"
 	"github.com/failoverkit/ipfailover/node/netif"
 	"github.com/failoverkit/ipfailover/node/notify"
-	"github.com/failoverkit/ipfailover/node/transport"
+	"github.com/failoverkit/ipfailover/node/procexec"
 )
 
 // Runtime is an agent wired to the real kernel interfaces of the calling
@@ -52,6 +55,13 @@ type SetupOptions struct {
 // Setup resolves the interface and opens every adapter cfg needs. Errors
 // name the setting at fault. Nothing is changed on the host yet: Run does that.
 func Setup(cfg contract.Config, opts SetupOptions, log *slog.Logger) (_ *Runtime, err error) {
+	eff, err := effectiveCapabilities()
+	if err != nil {
+		return nil, fmt.Errorf("checking the agent's capabilities: %w", err)
+	}
+	if err := checkCapabilities(eff); err != nil {
+		return nil, err
+	}
 	rt := &Runtime{}
 	defer func() {
 		if err != nil {
@@ -81,50 +91,51 @@ func Setup(cfg contract.Config, opts SetupOptions, log *slog.Logger) (_ *Runtime
 	if err != nil {
 		return nil, err
 	}
+	if err := vipsNotOwn(link, groups); err != nil {
+		return nil, err
+	}
 	var primary4 netip.Addr
 	if p, err := addrs.PrimaryIPv4(link); err == nil {
 		primary4 = p.Addr()
 	} else if need4 {
 		return nil, fmt.Errorf("interface %s (%s) has no IPv4 address to send VRRP adverts from: %w", link.Name, contract.EnvInterface, err)
 	}
-	ifi, err := net.InterfaceByIndex(link.Index)
-	if err != nil {
-		return nil, fmt.Errorf("interface %s: %w", link.Name, err)
-	}
 	deps := Deps{Link: link, Addrs: addrs, Log: log, Metrics: NewMetrics()}
+	b := &binder{cfg: cfg, addrs: addrs, need4: need4, need6: need6, self: self, announce: opts.Announce, llWait: opts.LinkLocalWait}
+	var src netip.Addr
 	if need4 {
-		src := primary4
+		src = primary4
+		configured := ""
 		if cfg.Unicast() && cfg.UnicastSource.IsValid() {
-			src = cfg.UnicastSource
+			src, configured = cfg.UnicastSource, contract.EnvUnicastSource
 		} else if !cfg.Unicast() && cfg.MulticastSource.IsValid() {
-			src = cfg.MulticastSource
+			src, configured = cfg.MulticastSource, contract.EnvMulticastSource
 		}
-		c, err := transport.ListenIPv4(ifi, src, self, !cfg.Unicast())
-		if err != nil {
-			return nil, err
+		if configured != "" && !slices.Contains(self, src) {
+			// Adverts from an address the node lacks fail or are dropped:
+			// the backups would take over while this node holds the VIPs.
+			return nil, fmt.Errorf("%s=%s: interface %s has no such address (it has %v): set the node's own address or leave it empty", configured, src, link.Name, self)
 		}
-		rt.closers = append(rt.closers, func() { c.Close() })
-		deps.Conn4 = c
+		b.source = followSource(addrs, configured == "")
+		deps.Source4 = b.source
 	}
-	if need6 {
-		ll, err := waitLinkLocal(addrs, link, opts.LinkLocalWait)
-		if err != nil {
-			return nil, err
-		}
-		c, err := transport.ListenIPv6(ifi, ll, self, !cfg.Unicast())
-		if err != nil {
-			return nil, err
-		}
-		rt.closers = append(rt.closers, func() { c.Close() })
-		deps.Conn6 = c
-	}
-	sender, err := announce.NewLinkSender(link.Name)
+	bd, err := b.open(link, src)
 	if err != nil {
-		return nil, fmt.Errorf("opening the announcement socket on %s: %w", link.Name, err)
+		return nil, err
 	}
-	rt.closers = append(rt.closers, func() { sender.Close() })
-	ann := announce.New(sender, opts.Announce)
-	deps.Announcer = AnnouncerFunc(func(ctx context.Context, vips []netip.Addr) Stopper { return ann.Start(ctx, vips) })
+	// The agent swaps bindings when the interface is re-created; whichever
+	// is current when the runtime closes is closed then.
+	current := bd
+	rt.closers = append(rt.closers, func() { current.Close() })
+	deps.Conn4, deps.Conn6, deps.Announcer, deps.AddrEvents = bd.Conn4, bd.Conn6, bd.Announcer, bd.AddrEvents
+	deps.Rebind = func(name string, cur netip.Addr) (*Binding, error) {
+		nb, err := b.rebind(name, cur)
+		if err == nil {
+			current = nb
+		}
+		return nb, err
+	}
+	deps.Binding = bd
 
 	if cfg.FirewallChain() != "" {
 		backend, err := fw.ParseBackend(cfg.IPTablesBackend)
@@ -137,20 +148,30 @@ func Setup(cfg contract.Config, opts SetupOptions, log *slog.Logger) (_ *Runtime
 		}
 		deps.Firewall = m
 	}
-	deps.Checker = check.For(cfg.CheckScript, cfg.MonitorPort, primary4)
+	if cfg.CheckScript != "" {
+		if err := procexec.Diagnose(cfg.CheckScript); err != nil {
+			return nil, fmt.Errorf("%s=%q: %w", contract.EnvCheckScript, cfg.CheckScript, err)
+		}
+	}
+	if deps.Checker, err = check.ForConfig(cfg, primary4); err != nil {
+		return nil, err
+	}
 	notifyTimeout := opts.NotifyTimeout
 	if notifyTimeout == 0 {
 		notifyTimeout = 10 * time.Second
 	}
-	deps.Notifier = notify.New(cfg.NotifyScript, notifyTimeout, log)
-
-	events, cancel, err := addrs.Subscribe(link)
-	if err != nil {
-		log.Warn("cannot subscribe to address changes; relying on periodic reconcile", "err", err)
-	} else {
-		rt.closers = append(rt.closers, cancel)
-		deps.AddrEvents = events
+	if cfg.NotifyScript != "" {
+		if err := procexec.Diagnose(cfg.NotifyScript); err != nil {
+			// Notifications do not decide who holds a VIP: say so loudly
+			// and keep going; every call will fail the same way.
+			log.Warn("the notify script cannot run", "variable", contract.EnvNotifyScript, "reason", string(procexec.ReasonOf(err)), "err", err)
+		}
 	}
+	notifyFailures := deps.Metrics.ScriptErrors.MustCurryWith(prometheus.Labels{"script": "notify"})
+	deps.Notifier = notify.New(cfg.NotifyScript, notifyTimeout, log, func(r procexec.Reason) {
+		notifyFailures.WithLabelValues(string(r)).Inc()
+	})
+
 	linkEvents, cancelLink, err := addrs.WatchLink(link)
 	if err != nil {
 		log.Warn("cannot watch the interface; losing its carrier will not fault the groups", "interface", link.Name, "err", err)
@@ -231,4 +252,79 @@ func waitLinkLocal(m *netif.Manager, link netif.Link, wait time.Duration) (netip
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// effectiveCapabilities returns the CapEff field of /proc/self/status.
+func effectiveCapabilities() (string, error) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "", err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "CapEff:"); ok {
+			return strings.TrimSpace(v), nil
+		}
+	}
+	return "", errors.New("/proc/self/status has no CapEff line")
+}
+
+// followSource looks the IPv4 advert source up after an address change:
+// the current one while the interface has it; otherwise, when follow is
+// set, the interface's primary IPv4 address (a configured source is never
+// replaced).
+func followSource(m *netif.Manager, follow bool) SourceLookup {
+	return func(link netif.Link, cur netip.Addr) (netip.Addr, error) {
+		have, err := ownAddresses(link)
+		if err != nil {
+			// Netlink failed, the address may well be there: keep it.
+			return cur, nil
+		}
+		if slices.Contains(have, cur) {
+			return cur, nil
+		}
+		if !follow {
+			return netip.Addr{}, fmt.Errorf("the configured source %s is no longer on %s", cur, link.Name)
+		}
+		p, err := m.PrimaryIPv4(link)
+		if err != nil {
+			if errors.Is(err, netif.ErrNoPrimaryIPv4) {
+				return netip.Addr{}, err
+			}
+			return cur, nil
+		}
+		return p.Addr(), nil
+	}
+}
+
+// vipsNotOwn refuses a VIP that is one of the node's own addresses on the
+// interface (present with a prefix shorter than a host route: the agent's
+// VIPs are /32 and /128): the agent would remove the node's address when
+// it is not master.
+func vipsNotOwn(link netif.Link, groups []contract.Group) error {
+	nl, err := netlink.LinkByIndex(link.Index)
+	if err != nil {
+		return fmt.Errorf("interface %s: %w", link.Name, err)
+	}
+	list, err := netlink.AddrList(nl, netlink.FAMILY_ALL)
+	if err != nil {
+		return fmt.Errorf("listing addresses of %s: %w", link.Name, err)
+	}
+	for _, a := range list {
+		ip, ok := netip.AddrFromSlice(a.IP)
+		if !ok {
+			continue
+		}
+		ip = ip.Unmap()
+		ones, bits := a.Mask.Size()
+		if ones == bits {
+			continue // a host route: a VIP left behind, removed at start
+		}
+		for _, g := range groups {
+			if slices.Contains(g.VIPs, ip) {
+				return fmt.Errorf("%s: %s is the node's own address on %s (%s/%d), not a virtual IP: remove it from the list",
+					contract.EnvVirtualIPs, ip, link.Name, ip, ones)
+			}
+		}
+	}
+	return nil
 }

@@ -6,7 +6,8 @@
 // Like keepalived with the image's configuration (interval N, timeout =
 // interval, rise 1, fall 1, weight 0) one failed run reports a failure and
 // one good run reports a recovery; a run that outlives the interval counts
-// as a failure.
+// as a failure. A script is judged by its exit status alone (see procexec:
+// children it leaves behind neither delay nor fail it, and are killed).
 package check
 
 import (
@@ -57,9 +58,9 @@ func (c Script) Check(ctx context.Context) error {
 	out, err := procexec.Run(ctx, timeout, c.Path)
 	if err != nil {
 		if out != "" {
-			return fmt.Errorf("check script %w; output: %s", err, out)
+			return fmt.Errorf("check script: %w; output: %s", err, out)
 		}
-		return fmt.Errorf("check script %w", err)
+		return fmt.Errorf("check script: %w", err)
 	}
 	return nil
 }
@@ -90,6 +91,8 @@ type Result struct {
 
 // Run checks every interval, each run bounded by the interval, and sends
 // every result to report until ctx ends. The first check runs at once.
+// When ctx ends, a check in flight is stopped (a script and everything it
+// started are killed) before Run returns.
 func Run(ctx context.Context, c Checker, interval time.Duration, report func(Result)) {
 	t := time.NewTicker(interval)
 	defer t.Stop()

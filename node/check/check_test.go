@@ -107,3 +107,34 @@ func TestRunReportsFailureAndRecoveryAndTimeouts(t *testing.T) {
 		}
 	}
 }
+
+// TestScriptIsJudgedByItsExitStatus: children left holding the script's
+// output (in its process group, or in a session of their own) neither
+// delay nor fail the check, as with keepalived.
+func TestScriptIsJudgedByItsExitStatus(t *testing.T) {
+	for _, tc := range []struct {
+		body string
+		ok   bool
+	}{
+		{"sleep 3600 & exit 0", true},
+		{"setsid sleep 3600 & exit 0", true},
+		{"setsid sleep 3600 & exit 1", false},
+	} {
+		t.Run(tc.body, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "check.sh")
+			if err := os.WriteFile(p, []byte("#!/bin/sh\n"+tc.body+"\n"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			start := time.Now()
+			err := Script{Path: p}.Check(ctx)
+			if (err == nil) != tc.ok {
+				t.Errorf("err = %v, want ok = %v", err, tc.ok)
+			}
+			if el := time.Since(start); el > time.Second {
+				t.Errorf("check took %v", el)
+			}
+		})
+	}
+}

@@ -78,3 +78,12 @@ func (n notifyLog) Lines() []string {
 	}
 	return strings.Split(strings.TrimSpace(string(b)), "\n")
 }
+
+// writeCRLF rewrites a file with DOS line endings.
+func writeCRLF(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(strings.ReplaceAll(strings.ReplaceAll(string(b), "\r", ""), "\n", "\r\n")), 0o755)
+}

@@ -14,13 +14,21 @@ type LinkEvent struct {
 	// Usable is true while the interface is up and running (see
 	// Link.Usable); false when it is down, lost its carrier or is gone.
 	Usable bool
+	// Index is the interface's index. An interface deleted and created
+	// again under the same name (some CNIs and NetworkManager do that)
+	// comes back with a new one: everything bound to the old index must
+	// be opened again.
+	Index int
+	// Gone is true when the interface was deleted.
+	Gone bool
 	// Err is set on the last event of a subscription that failed. Changes
 	// may have been lost: look the interface up again and subscribe anew.
 	Err error
 }
 
-// WatchLink reports the state of link at once and then after every change
-// of the interface (RTM_NEWLINK, RTM_DELLINK), until cancel is called or
+// WatchLink reports the state of the interface named link.Name at once and
+// then after every change (RTM_NEWLINK, RTM_DELLINK), also across its
+// deletion and re-creation (see LinkEvent.Index), until cancel is called or
 // the subscription fails. Repeated states are not filtered: the reader
 // keeps the last one. The agent uses it to put its groups into FAULT while
 // the interface cannot carry VRRP, as keepalived does.
@@ -41,11 +49,14 @@ func (m *Manager) WatchLink(link Link) (<-chan LinkEvent, func(), error) {
 			})
 		},
 		func(u netlink.LinkUpdate) (LinkEvent, bool) {
-			if int(u.Index) != link.Index {
+			// By name, not index: the interface is tracked across its
+			// deletion and re-creation.
+			if u.Link == nil || u.Link.Attrs().Name != link.Name {
 				return LinkEvent{}, false
 			}
-			return LinkEvent{Usable: u.Header.Type != unix.RTM_DELLINK &&
-				u.Flags&unix.IFF_UP != 0 && u.Flags&unix.IFF_RUNNING != 0}, true
+			gone := u.Header.Type == unix.RTM_DELLINK
+			return LinkEvent{Index: int(u.Index), Gone: gone,
+				Usable: !gone && u.Flags&unix.IFF_UP != 0 && u.Flags&unix.IFF_RUNNING != 0}, true
 		},
 		func(err error) LinkEvent { return LinkEvent{Err: err} })
 }

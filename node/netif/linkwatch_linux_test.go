@@ -86,3 +86,43 @@ func TestLinkUsable(t *testing.T) {
 		}
 	}
 }
+
+// TestWatchLinkFollowsTheNameAcrossRecreation deletes eth0 and creates an
+// interface of the same name again: the watch reports it gone, then the
+// new one, with its new index.
+func TestWatchLinkFollowsTheNameAcrossRecreation(t *testing.T) {
+	l, m, link := lab(t)
+	a := l.Host("a")
+	events, cancel, err := m.WatchLink(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cancel()
+	wait := func(what string, ok func(netif.LinkEvent) bool) netif.LinkEvent {
+		t.Helper()
+		deadline := time.After(3 * time.Second)
+		for {
+			select {
+			case ev := <-events:
+				if ev.Err != nil {
+					t.Fatalf("%s: %v", what, ev.Err)
+				}
+				if ok(ev) {
+					return ev
+				}
+			case <-deadline:
+				t.Fatalf("%s: no such event within 3s", what)
+			}
+		}
+	}
+	wait("current state", func(ev netif.LinkEvent) bool { return ev.Usable && ev.Index == link.Index })
+	a.MustRun("ip", "link", "del", "eth0")
+	wait("eth0 gone", func(ev netif.LinkEvent) bool { return ev.Gone && !ev.Usable })
+	a.MustRun("ip", "link", "add", "eth0", "type", "veth", "peer", "name", "eth0p")
+	a.MustRun("ip", "link", "set", "eth0p", "up")
+	a.MustRun("ip", "link", "set", "eth0", "up")
+	ev := wait("eth0 back", func(ev netif.LinkEvent) bool { return ev.Usable })
+	if ev.Index == link.Index || ev.Index == 0 {
+		t.Errorf("re-created eth0 has index %d, the old one had %d", ev.Index, link.Index)
+	}
+}

@@ -5,7 +5,8 @@
 //
 // Calls run on one worker goroutine, in transition order, each with a
 // timeout, so a slow or hanging script delays later notifications but never
-// a failover. The queue is bounded; when it is full a notification is
+// a failover. A call is judged by the script's exit status; children it
+// leaves behind are killed (see procexec) and never delay the next call. The queue is bounded; when it is full a notification is
 // dropped and counted rather than blocking the VRRP loop.
 package notify
 
@@ -41,19 +42,24 @@ type Notifier struct {
 	done    chan struct{}
 	ctx     context.Context // cancelled when Close gives up waiting
 	cancel  context.CancelFunc
+	failed  func(procexec.Reason)
 }
 
 // QueueLen bounds the number of notifications waiting for the script.
 const QueueLen = 1024
 
 // New starts a notifier for script. Stop it with Close. A nil *Notifier
-// (no script configured) accepts and ignores events.
-func New(script string, timeout time.Duration, log *slog.Logger) *Notifier {
+// (no script configured) accepts and ignores events. failed, when not nil,
+// learns why each failed call failed (on the worker goroutine).
+func New(script string, timeout time.Duration, log *slog.Logger, failed func(procexec.Reason)) *Notifier {
 	if script == "" {
 		return nil
 	}
+	if failed == nil {
+		failed = func(procexec.Reason) {}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	n := &Notifier{script: script, timeout: timeout, log: log, queue: make(chan Event, QueueLen), done: make(chan struct{}), ctx: ctx, cancel: cancel}
+	n := &Notifier{script: script, timeout: timeout, log: log, queue: make(chan Event, QueueLen), done: make(chan struct{}), ctx: ctx, cancel: cancel, failed: failed}
 	go n.work()
 	return n
 }
@@ -106,7 +112,9 @@ func (n *Notifier) work() {
 		}
 		out, err := procexec.Run(n.ctx, n.timeout, n.script, e.Args()...)
 		if err != nil {
-			n.log.Warn("notify script failed", "instance", e.Instance, "state", e.State, "err", err, "output", out)
+			reason := procexec.ReasonOf(err)
+			n.failed(reason)
+			n.log.Warn("notify script failed", "instance", e.Instance, "state", e.State, "reason", string(reason), "err", err, "output", out)
 			continue
 		}
 		n.log.Debug("notify script ran", "instance", e.Instance, "state", e.State)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/failoverkit/ipfailover/node/procexec"
 )
 
 func TestNotifyOrderArgsAndTimeout(t *testing.T) {
@@ -20,7 +22,7 @@ func TestNotifyOrderArgsAndTimeout(t *testing.T) {
 	if err := os.WriteFile(p, []byte(body), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	n := New(p, 300*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	n := New(p, 300*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	start := time.Now()
 	n.Notify(Event{"ipfailover_VIP_1", "BACKUP", 130})
 	n.Notify(Event{"ipfailover_VIP_1", "FAULT", 130})
@@ -45,7 +47,7 @@ func TestNotifyOrderArgsAndTimeout(t *testing.T) {
 }
 
 func TestNilNotifierIgnoresEvents(t *testing.T) {
-	var n *Notifier = New("", time.Second, nil)
+	var n *Notifier = New("", time.Second, nil, nil)
 	n.Notify(Event{"x", "MASTER", 1})
 	n.Close(context.Background())
 	if n.Dropped() != 0 {
@@ -60,7 +62,7 @@ func TestFullQueueDropsInsteadOfBlocking(t *testing.T) {
 		t.Fatal(err)
 	}
 	var logs strings.Builder
-	n := New(p, time.Second, slog.New(slog.NewTextHandler(&logs, nil)))
+	n := New(p, time.Second, slog.New(slog.NewTextHandler(&logs, nil)), nil)
 	for i := 0; i < QueueLen+50; i++ {
 		n.Notify(Event{"i", "MASTER", i})
 	}
@@ -73,4 +75,64 @@ func TestFullQueueDropsInsteadOfBlocking(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	n.Close(ctx) // bounded by ctx; the worker drains in the background
+}
+
+// TestChildrenLeftBehindDelayNothing runs a notify script that leaves a
+// child holding its output, once in its process group and once in a
+// session of its own: each call returns at the script's exit, later calls
+// still run, Close returns at once, and the children are gone.
+func TestChildrenLeftBehindDelayNothing(t *testing.T) {
+	for _, spawn := range []string{"sleep 3600", "setsid sleep 3600"} {
+		t.Run(spawn, func(t *testing.T) {
+			dir := t.TempDir()
+			calls := filepath.Join(dir, "calls")
+			p := filepath.Join(dir, "notify.sh")
+			body := "#!/bin/sh\necho \"$3\" >> " + calls + "\n" + spawn + " &\necho $! >> " + calls + ".pids\nexit 0\n"
+			if err := os.WriteFile(p, []byte(body), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			var reasons []procexec.Reason
+			n := New(p, 5*time.Second, slog.New(slog.NewTextHandler(io.Discard, nil)), func(r procexec.Reason) { reasons = append(reasons, r) })
+			start := time.Now()
+			for _, st := range []string{"BACKUP", "MASTER", "STOP"} {
+				n.Notify(Event{"ipfailover_VIP_1", st, 100})
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			n.Close(ctx)
+			if el := time.Since(start); el > 3*time.Second {
+				t.Errorf("three calls took %v", el)
+			}
+			if b, _ := os.ReadFile(calls); string(b) != "BACKUP\nMASTER\nSTOP\n" {
+				t.Errorf("calls: %q", b)
+			}
+			if len(reasons) != 0 {
+				t.Errorf("failures: %v", reasons)
+			}
+			b, _ := os.ReadFile(calls + ".pids")
+			for _, f := range strings.Fields(string(b)) {
+				if st, err := os.ReadFile("/proc/" + f + "/stat"); err == nil && !strings.Contains(string(st), ") Z ") {
+					t.Errorf("child %s of a notify call still runs", f)
+				}
+			}
+		})
+	}
+}
+
+func TestFailureReasonIsReported(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "dos.sh")
+	if err := os.WriteFile(p, []byte("#!/bin/sh\r\nexit 0\r\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var logs strings.Builder
+	got := make(chan procexec.Reason, 1)
+	n := New(p, time.Second, slog.New(slog.NewTextHandler(&logs, nil)), func(r procexec.Reason) { got <- r })
+	n.Notify(Event{"i", "MASTER", 1})
+	n.Close(context.Background())
+	if r := <-got; r != procexec.ReasonCRLF {
+		t.Errorf("reason %q", r)
+	}
+	if !strings.Contains(logs.String(), "DOS line endings") {
+		t.Errorf("log does not say why:\n%s", logs.String())
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -23,7 +24,7 @@ type v4Conn struct {
 	raw    net.PacketConn
 	rc     syscall.RawConn
 	ifi    *net.Interface
-	source netip.Addr
+	source atomic.Pointer[netip.Addr]
 	local  []netip.Addr
 
 	rmu  sync.Mutex // guards rbuf and oob: one Receive at a time
@@ -52,8 +53,9 @@ func ListenIPv4(ifi *net.Interface, source netip.Addr, local []netip.Addr, join 
 		return nil, fmt.Errorf("opening IPv4 VRRP socket on %s: %w", ifi.Name, err)
 	}
 	pc := ipv4.NewPacketConn(raw)
-	c := &v4Conn{pc: pc, raw: raw, ifi: ifi, source: source, local: slices.Clone(local),
+	c := &v4Conn{pc: pc, raw: raw, ifi: ifi, local: slices.Clone(local),
 		rbuf: make([]byte, maxDatagram), oob: ipv4.NewControlMessage(cmFlags)}
+	c.source.Store(&source)
 	if sc, ok := raw.(syscall.Conn); ok {
 		c.rc, err = sc.SyscallConn()
 	} else {
@@ -98,10 +100,20 @@ func (c *v4Conn) setup(join bool) error {
 	return nil
 }
 
-func (c *v4Conn) Source() netip.Addr { return c.source }
+func (c *v4Conn) Source() netip.Addr { return *c.source.Load() }
+
+// SetSource makes adverts leave from src, the interface's new primary
+// IPv4 address.
+func (c *v4Conn) SetSource(src netip.Addr) error {
+	if !src.Is4() {
+		return fmt.Errorf("IPv4 VRRP on %s: source %v is not an IPv4 address", c.ifi.Name, src)
+	}
+	c.source.Store(&src)
+	return nil
+}
 
 func (c *v4Conn) Send(payload []byte, dst netip.Addr) error {
-	cm := &ipv4.ControlMessage{Src: c.source.AsSlice(), IfIndex: c.ifi.Index}
+	cm := &ipv4.ControlMessage{Src: c.Source().AsSlice(), IfIndex: c.ifi.Index}
 	if _, err := c.pc.WriteTo(payload, cm, &net.IPAddr{IP: dst.AsSlice()}); err != nil {
 		return fmt.Errorf("sending VRRP to %s on %s: %w", dst, c.ifi.Name, err)
 	}

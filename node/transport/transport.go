@@ -41,3 +41,9 @@ type Conn interface {
 	// Close releases the socket; a blocked Receive returns.
 	Close() error
 }
+
+// SourceSetter is a Conn whose source address can follow the interface's
+// primary address as it changes (the IPv4 Conn).
+type SourceSetter interface {
+	SetSource(src netip.Addr) error
+}

@@ -87,7 +87,8 @@ func TestNodeImageCleanup(t *testing.T) {
 				t.Fatalf("seeding the rule failed:\n%s", out)
 			}
 
-			args := append([]string{"run", "--rm", "--network", "container:" + holder}, podFlags(t, job, c)...)
+			pod := &job.Spec.Template.Spec
+			args := append([]string{"run", "--rm", "--network", "container:" + holder}, podFlags(t, pod, pod.NodeName, c, nil)...)
 			args = append(args, img)
 			args = append(args, c.Args...)
 			r := run(t, "", nil, "docker", args...)
@@ -139,10 +140,11 @@ func renderedCleanupJob(t *testing.T) *batchv1.Job {
 // podFlags translates what the pod spec says about container c into
 // docker run flags: its environment (the downward API's node name
 // filled in), capabilities, privilege escalation, read-only root and
-// host-path mounts (each a fresh file or directory of the test's). Any
-// other setting fails the test, so that it never runs the container more
+// host-path mounts (each a fresh file or directory of the test's), and
+// ConfigMap mounts from the directories dirs names by volume. Any other
+// setting fails the test, so that it never runs the container more
 // loosely than the renderer asks without anyone noticing.
-func podFlags(t *testing.T, job *batchv1.Job, c corev1.Container) []string {
+func podFlags(t *testing.T, pod *corev1.PodSpec, nodeName string, c corev1.Container, dirs map[string]string) []string {
 	t.Helper()
 	var flags []string
 	for _, e := range c.Env {
@@ -150,7 +152,7 @@ func podFlags(t *testing.T, job *batchv1.Job, c corev1.Container) []string {
 		case e.ValueFrom == nil:
 			flags = append(flags, "-e", e.Name+"="+e.Value)
 		case e.ValueFrom.FieldRef != nil && e.ValueFrom.FieldRef.FieldPath == "spec.nodeName":
-			flags = append(flags, "-e", e.Name+"="+job.Spec.Template.Spec.NodeName)
+			flags = append(flags, "-e", e.Name+"="+nodeName)
 		default:
 			t.Fatalf("env %s: no translation of %+v", e.Name, e.ValueFrom)
 		}
@@ -175,11 +177,15 @@ func podFlags(t *testing.T, job *batchv1.Job, c corev1.Container) []string {
 		flags = append(flags, "--read-only")
 	}
 	volumes := map[string]corev1.Volume{}
-	for _, v := range job.Spec.Template.Spec.Volumes {
+	for _, v := range pod.Volumes {
 		volumes[v.Name] = v
 	}
 	for _, m := range c.VolumeMounts {
 		v, ok := volumes[m.Name]
+		if dir := dirs[m.Name]; ok && v.ConfigMap != nil && dir != "" {
+			flags = append(flags, "--mount", fmt.Sprintf("type=bind,src=%s,dst=%s,readonly=%t", dir, m.MountPath, m.ReadOnly))
+			continue
+		}
 		if !ok || v.HostPath == nil {
 			t.Fatalf("volume mount %s: no translation of %+v", m.Name, v)
 		}

@@ -77,7 +77,7 @@ func parseFlags() config {
 	flag.StringVar(&c.out, "out", "bench/results", "directory of the JSON results")
 	flag.StringVar(&c.only, "only", "failover,footprint,render", "sections to run")
 	flag.StringVar(&c.modes, "modes", "v2-1s,v3-100ms", "VRRP modes to run (for experiments)")
-	flag.StringVar(&c.impls, "impls", "ours,keepalived", "implementations to run (for experiments; the table needs both)")
+	flag.StringVar(&c.impls, "impls", "ours,keepalived", "implementations to run: ours, keepalived, ours-script (our agent with the check as a script; for experiments, the table needs ours and keepalived)")
 	flag.Var(&c.oursEnv, "ours-env", "extra KEY=VALUE for our agent's environment, repeatable (for experiments, e.g. GOMAXPROCS=2)")
 	flag.Uint64Var(&c.seed, "seed", 0, "seed of the failure phases (0: random)")
 	flag.BoolVar(&c.keep, "keep", false, "keep the temporary directory (configs, process logs)")
@@ -214,9 +214,9 @@ func newEnv(c config, cl *lab.Cleanups, dir string, log *slog.Logger) (*scenario
 // order alternates which implementation goes first, keeping those chosen
 // with -impls.
 func order(c config, i int) []string {
-	o := []string{scenario.Ours, scenario.Keepalived}
+	o := []string{scenario.Ours, scenario.Keepalived, scenario.OursScript}
 	if i%2 == 1 {
-		o = []string{scenario.Keepalived, scenario.Ours}
+		o = []string{scenario.OursScript, scenario.Keepalived, scenario.Ours}
 	}
 	return slices.DeleteFunc(o, func(name string) bool { return !slices.Contains(strings.Split(c.impls, ","), name) })
 }

@@ -44,7 +44,7 @@ func KeepalivedConf(s Setup) string {
 	if s.MonitorPort == 0 {
 		w(`   script "true"`)
 	} else {
-		w(`   script "/bin/bash -c '</dev/tcp/%s/%d'"`, s.NodeAddr, s.MonitorPort)
+		w(`   script "/bin/bash -c '%s'"`, tcpCheck(s))
 	}
 	w("   interval %d", int(s.CheckInterval/time.Second))
 	w("}")
@@ -83,3 +83,12 @@ func KeepalivedArgs(bin, conf, pidBase string) []string {
 	return []string{bin, "-n", "--log-console", "--vrrp", "-f", conf,
 		"--pid=" + pid("main"), "--vrrp_pid=" + pid("vrrp"), "--checkers_pid=" + pid("checkers"), "--bfd_pid=" + pid("bfd")}
 }
+
+// tcpCheck is the image's TCP check: bash connecting to the monitor port
+// on the node's own address.
+func tcpCheck(s Setup) string {
+	return fmt.Sprintf("</dev/tcp/%s/%d", s.NodeAddr, s.MonitorPort)
+}
+
+// CheckScript is the image's TCP check as a check script for our agent.
+func CheckScript(s Setup) string { return "#!/bin/bash\n" + tcpCheck(s) + "\n" }

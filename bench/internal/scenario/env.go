@@ -24,6 +24,12 @@ import (
 const (
 	Ours       = "ours"
 	Keepalived = "keepalived"
+	// OursScript is our agent running the health check as a check script
+	// (#!/bin/bash, </dev/tcp/ADDR/PORT: one fork and exec per run, as
+	// keepalived's vrrp_script), instead of its own in-process TCP connect
+	// (the monitor port check, the same checker as a declarative
+	// check.tcp). Only with -impls; the comparison table leaves it out.
+	OursScript = "ours-script"
 )
 
 // Env is what every scenario needs.
@@ -125,6 +131,13 @@ func (e *Env) startNode(st *set, i int) error {
 	switch st.impl {
 	case Ours:
 		p, err = h.Start(e.Cleanups, st.impl+"@"+h.Role, logPath, append(impl.OursEnv(ns), e.OursEnv...), impl.OursArgs(e.OursBin)...)
+	case OursScript:
+		script := base + ".check.sh"
+		if err := os.WriteFile(script, []byte(impl.CheckScript(ns)), 0o755); err != nil {
+			return fmt.Errorf("writing %s: %w", script, err)
+		}
+		env := append(impl.OursEnv(ns), "OPENSHIFT_HA_CHECK_SCRIPT="+script)
+		p, err = h.Start(e.Cleanups, st.impl+"@"+h.Role, logPath, append(env, e.OursEnv...), impl.OursArgs(e.OursBin)...)
 	case Keepalived:
 		conf := base + ".conf"
 		if err := os.WriteFile(conf, []byte(impl.KeepalivedConf(ns)), 0o644); err != nil {
@@ -143,7 +156,7 @@ func (e *Env) startNode(st *set, i int) error {
 
 // backupMarker is the log line each implementation writes when a group
 // enters Backup.
-var backupMarker = map[string]string{Ours: "to=Backup", Keepalived: "Entering BACKUP STATE"}
+var backupMarker = map[string]string{Ours: "to=Backup", OursScript: "to=Backup", Keepalived: "Entering BACKUP STATE"}
 
 // startBackups starts nodes 1.. (node 0, the master, already runs) and
 // waits, until deadline, until each has logged that all its groups are in

@@ -210,12 +210,16 @@ func writeKey(t testing.TB, path string) {
 	}
 }
 
-// FindBinaries locates kube-apiserver (KUBE_APISERVER, else the newest
+// FindBinaries locates kube-apiserver (KUBE_APISERVER, else in
+// IPFLAB_BINS as make test-lab sets it, else the newest
 // bin/cache/k8s*/kube-apiserver under root) and etcd (ETCD, else etcd on
 // $PATH).
 func FindBinaries(root string) (Binaries, error) {
 	var b Binaries
 	b.KubeAPIServer = os.Getenv("KUBE_APISERVER")
+	if dir := os.Getenv("IPFLAB_BINS"); b.KubeAPIServer == "" && dir != "" {
+		b.KubeAPIServer = filepath.Join(dir, "kube-apiserver")
+	}
 	if b.KubeAPIServer == "" {
 		found, _ := filepath.Glob(filepath.Join(root, "bin", "cache", "k8s*", "kube-apiserver"))
 		if len(found) == 0 {

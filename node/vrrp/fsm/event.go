@@ -59,9 +59,18 @@ type PriorityChanged struct {
 	Priority uint8
 }
 
+// PrimaryChanged sets a new primary address (the adverts' source moved to
+// another address of the interface) for the equal-priority tie-break and
+// for recognising our own adverts. It emits no action. An invalid address,
+// or one of the wrong family for VRRPv2, is ignored.
+type PrimaryChanged struct {
+	Primary netip.Addr
+}
+
 func (Startup) event()         {}
 func (Shutdown) event()        {}
 func (AdvertReceived) event()  {}
 func (TimerFired) event()      {}
 func (CheckResult) event()     {}
 func (PriorityChanged) event() {}
+func (PrimaryChanged) event()  {}

@@ -74,6 +74,11 @@ func (m *Machine) Handle(ev Event) []Action {
 		return m.check(e)
 	case PriorityChanged:
 		return m.setPriority(e)
+	case PrimaryChanged:
+		if e.Primary.IsValid() && (m.cfg.Version == 3 || e.Primary.Is4()) {
+			m.cfg.Primary = e.Primary
+		}
+		return nil
 	}
 	return nil
 }

@@ -22,6 +22,11 @@ type EncodeOptions struct {
 	// pseudo-header form of RFC 5798 §5.2.8, which keepalived sends and
 	// expects by default. It has no effect on VRRPv2 or IPv6.
 	V3IPv4MessageOnly bool
+	// NoLinkLocalFirst permits a VRRPv3 IPv6 advert whose first address
+	// is not link-local, against RFC 9568 §5.2.9: keepalived configured
+	// with only global VIPs (as OpenShift's keepalived-ipfailover image
+	// configures it) sends such adverts and discards any other list.
+	NoLinkLocalFirst bool
 }
 
 // Marshal returns the wire form of a. See Append.
@@ -43,7 +48,7 @@ func Append(buf []byte, a Advert, o EncodeOptions) ([]byte, error) {
 	if err != nil {
 		return buf, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	if err := checkSendable(a, f); err != nil {
+	if err := checkSendable(a, f, o); err != nil {
 		return buf, err
 	}
 
@@ -86,7 +91,7 @@ func Append(buf []byte, a Advert, o EncodeOptions) ([]byte, error) {
 }
 
 // checkSendable reports why a cannot be sent over family f, or nil.
-func checkSendable(a Advert, f Family) error {
+func checkSendable(a Advert, f Family, o EncodeOptions) error {
 	invalid := func(format string, args ...any) error {
 		return fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, args...)...)
 	}
@@ -116,7 +121,7 @@ func checkSendable(a Advert, f Family) error {
 			return invalid("address %d (%v) is not %s", i, addr, f)
 		}
 	}
-	if a.Version == Version3 && f == IPv6 && !a.Addrs[0].IsLinkLocalUnicast() {
+	if a.Version == Version3 && f == IPv6 && !a.Addrs[0].IsLinkLocalUnicast() && !o.NoLinkLocalFirst {
 		return invalid("first IPv6 address %v is not link-local (RFC 9568 §5.2.9)", a.Addrs[0])
 	}
 	return nil

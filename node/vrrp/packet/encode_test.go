@@ -195,3 +195,22 @@ func TestEnumStrings(t *testing.T) {
 		}
 	}
 }
+
+// TestNoLinkLocalFirstRoundTrips: with NoLinkLocalFirst an IPv6 advert
+// listing only global addresses (keepalived's form when configured
+// without a link-local VIP) encodes and parses back.
+func TestNoLinkLocalFirstRoundTrips(t *testing.T) {
+	src, dst := netip.MustParseAddr("fe80::11"), netip.MustParseAddr("ff02::12")
+	a := packet.Advert{Version: packet.Version3, VRID: 11, Priority: 200, Interval: 100, Addrs: []netip.Addr{netip.MustParseAddr("2001:db8::100")}}
+	if _, err := packet.Marshal(a, packet.EncodeOptions{Src: src, Dst: dst}); !errors.Is(err, packet.ErrInvalid) {
+		t.Fatalf("RFC mode accepted a global first address: %v", err)
+	}
+	b, err := packet.Marshal(a, packet.EncodeOptions{Src: src, Dst: dst, NoLinkLocalFirst: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := packet.Parse(b, packet.IPv6)
+	if err != nil || got.Priority != 200 || len(got.Addrs) != 1 || got.Addrs[0] != a.Addrs[0] {
+		t.Fatalf("Parse = %+v, %v", got, err)
+	}
+}

@@ -1,0 +1,344 @@
+package contract
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Variables of the declarative health check (ours): a check the agent runs
+// itself at the check interval, instead of a script, with the image's
+// semantics (timeout = interval, one failure faults, one success recovers).
+// Only the agent reads them; at most one of TCP and HTTP is set, and
+// neither together with OPENSHIFT_HA_CHECK_SCRIPT.
+const (
+	// EnvCheckTCP is HOST:PORT, or :PORT for the node's own address (the
+	// monitor port's target); HOST is an IP address, IPv6 in brackets.
+	EnvCheckTCP = "OPENSHIFT_HA_CHECK_TCP"
+	// EnvCheckHTTP is the URL to GET, http:// or https://; an empty host
+	// (http://:8080/healthz) means the node's own address.
+	EnvCheckHTTP = "OPENSHIFT_HA_CHECK_HTTP"
+	// EnvCheckHTTPStatus is the range of statuses that pass, e.g. 200-399 (the default) or 204.
+	EnvCheckHTTPStatus = "OPENSHIFT_HA_CHECK_HTTP_STATUS"
+	// EnvCheckTimeout bounds one run, e.g. 500ms; default and maximum the check interval.
+	EnvCheckTimeout = "OPENSHIFT_HA_CHECK_TIMEOUT"
+	// EnvCheckTLSInsecure, when true, skips the verification of an https
+	// server's certificate (verification is on by default).
+	EnvCheckTLSInsecure = "OPENSHIFT_HA_CHECK_TLS_INSECURE"
+)
+
+// CheckKind names a declarative check.
+type CheckKind int
+
+// Declarative checks. The zero value is no check.
+const (
+	CheckNone CheckKind = iota
+	CheckTCP
+	CheckHTTP
+	CheckHTTPS
+)
+
+// String is the kind as the spec and the logs name it.
+func (k CheckKind) String() string {
+	switch k {
+	case CheckTCP:
+		return "tcp"
+	case CheckHTTP:
+		return "http"
+	case CheckHTTPS:
+		return "https"
+	}
+	return "none"
+}
+
+// Default range of passing HTTP statuses: what curl -f and Kubernetes'
+// httpGet probes accept.
+const (
+	DefaultCheckStatusMin = 200
+	DefaultCheckStatusMax = 399
+)
+
+// Check is a declarative health check. Host "" is the node's own address
+// (its primary IPv4 on the interface, else 127.0.0.1, as for the monitor
+// port).
+type Check struct {
+	Kind CheckKind
+	// Host is an IP address for tcp; an IP address or a DNS name for http
+	// and https (it is also the Host header and the TLS server name).
+	Host string
+	// Port is the TCP port; http and https default to 80 and 443.
+	Port int
+	// Path is the path (and query) of the GET, starting with "/".
+	Path string
+	// StatusMin and StatusMax bound the statuses that pass.
+	StatusMin, StatusMax int
+	// Timeout bounds one run; 0 is the check interval.
+	Timeout time.Duration
+	// InsecureSkipVerify skips the https server's certificate verification.
+	InsecureSkipVerify bool
+}
+
+// NewHTTPCheck is an http or https check of path on host:port with the
+// default statuses; port 0 is the scheme's default.
+func NewHTTPCheck(kind CheckKind, host string, port int, path string) *Check {
+	if port == 0 {
+		port = 80
+		if kind == CheckHTTPS {
+			port = 443
+		}
+	}
+	if path == "" {
+		path = "/"
+	}
+	return &Check{Kind: kind, Host: host, Port: port, Path: path, StatusMin: DefaultCheckStatusMin, StatusMax: DefaultCheckStatusMax}
+}
+
+// Target is the address the check dials: host:port, with the node's own
+// address for an empty host.
+func (c *Check) Target(nodeIP netip.Addr) string {
+	host := c.Host
+	if host == "" {
+		host = "127.0.0.1"
+		if nodeIP.IsValid() {
+			host = nodeIP.String()
+		}
+	}
+	return net.JoinHostPort(host, strconv.Itoa(c.Port))
+}
+
+// URL is the http or https check's URL, with the node's own address for an
+// empty host.
+func (c *Check) URL(nodeIP netip.Addr) string {
+	return c.Kind.String() + "://" + c.Target(nodeIP) + c.Path
+}
+
+// String describes the check for logs, e.g. "https :8443/healthz 200-399".
+func (c *Check) String() string {
+	t := net.JoinHostPort(c.Host, strconv.Itoa(c.Port))
+	if c.Kind == CheckTCP {
+		return "tcp " + t
+	}
+	s := fmt.Sprintf("%s %s%s %s", c.Kind, t, c.Path, formatStatus(c.StatusMin, c.StatusMax))
+	if c.InsecureSkipVerify {
+		s += " (certificate not verified)"
+	}
+	return s
+}
+
+func formatStatus(lo, hi int) string {
+	if lo == hi {
+		return strconv.Itoa(lo)
+	}
+	return fmt.Sprintf("%d-%d", lo, hi)
+}
+
+// envValue is the check's OPENSHIFT_HA_CHECK_TCP or _HTTP value.
+func (c *Check) envValue() string {
+	hp := net.JoinHostPort(c.Host, strconv.Itoa(c.Port))
+	if c.Kind == CheckTCP {
+		return hp
+	}
+	return c.Kind.String() + "://" + hp + c.Path
+}
+
+// env is the check as environment variables, in a fixed order.
+func (c *Check) env() []Var {
+	if c == nil {
+		return nil
+	}
+	var vars []Var
+	if c.Kind == CheckTCP {
+		vars = append(vars, Var{EnvCheckTCP, c.envValue()})
+	} else {
+		vars = append(vars, Var{EnvCheckHTTP, c.envValue()}, Var{EnvCheckHTTPStatus, formatStatus(c.StatusMin, c.StatusMax)})
+	}
+	if c.Timeout != 0 {
+		vars = append(vars, Var{EnvCheckTimeout, c.Timeout.String()})
+	}
+	if c.InsecureSkipVerify {
+		vars = append(vars, Var{EnvCheckTLSInsecure, "true"})
+	}
+	return vars
+}
+
+// readCheck decodes the check's variables; get is FromEnv's lookup (set
+// and not empty). Values that do not parse are returned as errors.
+func readCheck(get func(string) (string, bool)) (*Check, []error) {
+	var errs []error
+	var c *Check
+	tcp, hasTCP := get(EnvCheckTCP)
+	web, hasHTTP := get(EnvCheckHTTP)
+	switch {
+	case hasTCP && hasHTTP:
+		errs = append(errs, fieldErr(FieldCheckHTTP, -1, web, "and %s exclude each other: the agent runs one check", EnvCheckTCP))
+	case hasTCP:
+		host, port, err := splitHostPort(tcp)
+		if err != nil {
+			errs = append(errs, fieldErr(FieldCheckTCP, -1, tcp, "must be HOST:PORT or :PORT (%v)", err))
+			break
+		}
+		c = &Check{Kind: CheckTCP, Host: host, Port: port}
+	case hasHTTP:
+		var err error
+		if c, err = parseCheckURL(web); err != nil {
+			errs = append(errs, fieldErr(FieldCheckHTTP, -1, web, "%v", err))
+		}
+	}
+	if v, ok := get(EnvCheckHTTPStatus); ok {
+		lo, hi, err := parseStatus(v)
+		switch {
+		case err != nil:
+			errs = append(errs, fieldErr(FieldCheckHTTPStatus, -1, v, "%v", err))
+		case c == nil && !hasHTTP:
+			errs = append(errs, fieldErr(FieldCheckHTTPStatus, -1, v, "is set but %s is not", EnvCheckHTTP))
+		case c != nil:
+			c.StatusMin, c.StatusMax = lo, hi
+		}
+	}
+	if v, ok := get(EnvCheckTimeout); ok {
+		d, err := time.ParseDuration(v)
+		switch {
+		case err != nil:
+			errs = append(errs, fieldErr(FieldCheckTimeout, -1, v, "must be a duration such as 1s or 500ms"))
+		case c == nil && !hasTCP && !hasHTTP:
+			errs = append(errs, fieldErr(FieldCheckTimeout, -1, v, "is set but neither %s nor %s is", EnvCheckTCP, EnvCheckHTTP))
+		case c != nil:
+			c.Timeout = d
+		}
+	}
+	if v, ok := get(EnvCheckTLSInsecure); ok {
+		b, err := strconv.ParseBool(v)
+		switch {
+		case err != nil:
+			errs = append(errs, fieldErr(FieldCheckTLSInsecure, -1, v, "must be true or false"))
+		case c != nil:
+			c.InsecureSkipVerify = b
+		}
+	}
+	return c, errs
+}
+
+// splitHostPort reads HOST:PORT or :PORT with a numeric port.
+func splitHostPort(v string) (string, int, error) {
+	host, p, err := net.SplitHostPort(v)
+	if err != nil {
+		return "", 0, err
+	}
+	port, err := strconv.Atoi(p)
+	if err != nil {
+		return "", 0, fmt.Errorf("port %q is not a number", p)
+	}
+	return host, port, nil
+}
+
+// parseCheckURL reads an http:// or https:// URL without user, fragment or
+// empty port.
+func parseCheckURL(v string) (*Check, error) {
+	u, err := url.Parse(v)
+	if err != nil {
+		return nil, fmt.Errorf("is not a URL: %v", err)
+	}
+	var kind CheckKind
+	switch u.Scheme {
+	case "http":
+		kind = CheckHTTP
+	case "https":
+		kind = CheckHTTPS
+	default:
+		return nil, fmt.Errorf("must be an http:// or https:// URL")
+	}
+	if u.User != nil || u.Fragment != "" || u.Opaque != "" {
+		return nil, fmt.Errorf("must be scheme://HOST:PORT/PATH, without user or fragment")
+	}
+	port := 0
+	if p := u.Port(); p != "" {
+		if port, err = strconv.Atoi(p); err != nil {
+			return nil, fmt.Errorf("port %q is not a number", p)
+		}
+	} else if strings.HasSuffix(u.Host, ":") {
+		return nil, fmt.Errorf("has an empty port")
+	}
+	path := u.EscapedPath()
+	if u.RawQuery != "" {
+		path += "?" + u.RawQuery
+	}
+	return NewHTTPCheck(kind, u.Hostname(), port, path), nil
+}
+
+// parseStatus reads "200-399" or "204".
+func parseStatus(v string) (int, int, error) {
+	a, b, isRange := strings.Cut(v, "-")
+	lo, err1 := strconv.Atoi(a)
+	hi, err2 := lo, error(nil)
+	if isRange {
+		hi, err2 = strconv.Atoi(b)
+	}
+	if err1 != nil || err2 != nil {
+		return 0, 0, fmt.Errorf("must be a status or a range of statuses such as 200-399")
+	}
+	return lo, hi, nil
+}
+
+// validateCheck checks the declarative check against the rest of the
+// configuration.
+func (c Config) validateCheck() []error {
+	k := c.Check
+	if k == nil {
+		return nil
+	}
+	var errs []error
+	add := func(e *FieldError) { errs = append(errs, e) }
+	field, value := FieldCheckHTTP, k.envValue()
+	if k.Kind == CheckTCP {
+		field = FieldCheckTCP
+	}
+	if c.CheckScript != "" {
+		add(fieldErr(field, -1, "", "and %s exclude each other: a declarative check replaces the script", EnvCheckScript))
+	}
+	if k.Port < 1 || k.Port > 65535 {
+		add(fieldErr(field, -1, value, "port %d is not a TCP port 1..65535", k.Port))
+	}
+	switch k.Kind {
+	case CheckTCP:
+		if a, err := netip.ParseAddr(k.Host); k.Host != "" && (err != nil || a.Zone() != "") {
+			add(fieldErr(field, -1, value, "host %q must be an IP address, or empty for the node's own address", k.Host))
+		}
+		if k.InsecureSkipVerify {
+			add(fieldErr(FieldCheckTLSInsecure, -1, "", "applies only to an https check"))
+		}
+	case CheckHTTP, CheckHTTPS:
+		if strings.ContainsAny(k.Host, "/?#@ \t\r\n") {
+			add(fieldErr(field, -1, value, "host %q is not a host name or IP address", k.Host))
+		}
+		if !strings.HasPrefix(k.Path, "/") || strings.ContainsAny(k.Path, "# \t\r\n") {
+			add(fieldErr(field, -1, value, "path %q must start with / and hold no blanks or #", k.Path))
+		}
+		if k.StatusMin < 100 || k.StatusMax > 599 || k.StatusMin > k.StatusMax {
+			add(fieldErr(FieldCheckHTTPStatus, -1, formatStatus(k.StatusMin, k.StatusMax), "must be HTTP statuses 100..599, the lower first"))
+		}
+		if k.InsecureSkipVerify && k.Kind != CheckHTTPS {
+			add(fieldErr(FieldCheckTLSInsecure, -1, "", "applies only to an https check"))
+		}
+	default:
+		add(fieldErr(field, -1, "", "unknown check kind %d", k.Kind))
+	}
+	if k.Host == "" && k.Port == c.HealthPort {
+		add(fieldErr(field, -1, value, "probes the node's own address on the health port %d: the check would probe the agent itself", c.HealthPort))
+	}
+	if k.Timeout < 0 || k.Timeout > c.CheckInterval {
+		add(fieldErr(FieldCheckTimeout, -1, k.Timeout.String(), "must be positive and at most the check interval (%s): a run must end before the next", c.CheckInterval))
+	}
+	return errs
+}
+
+// EffectiveTimeout is the bound of one run: the timeout, else the interval.
+func (c *Check) EffectiveTimeout(interval time.Duration) time.Duration {
+	if c.Timeout > 0 && c.Timeout < interval {
+		return c.Timeout
+	}
+	return interval
+}
