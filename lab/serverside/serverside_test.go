@@ -17,8 +17,6 @@ import (
 	"time"
 
 	sigsyaml "sigs.k8s.io/yaml"
-
-	"github.com/failoverkit/ipfailover/lab/internal/apiserver"
 )
 
 // root is the repository root, relative to this package.
@@ -30,12 +28,8 @@ const crdFile = "deploy/crd/ipfailover.failoverkit.io_ipfailovers.yaml"
 // TestServerSide starts one standalone kube-apiserver, installs the CRD,
 // and runs the server-side checks on it.
 func TestServerSide(t *testing.T) {
-	bins, err := apiserver.FindBinaries(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := startServer(t)
 	render := buildRenderer(t)
-	srv := apiserver.Start(t, bins)
 	c := &client{srv: srv, resources: map[string]map[string]resource{}}
 	crd := readDocs(t, filepath.Join(root, crdFile))
 	if len(crd) != 1 {
@@ -260,7 +254,7 @@ func splitDocs(data []byte) [][]byte {
 
 // client applies objects the way kubectl apply --server-side does.
 type client struct {
-	srv *apiserver.Server
+	srv *server
 	// resources maps group/version to kind to its resource, from
 	// discovery.
 	resources map[string]map[string]resource
