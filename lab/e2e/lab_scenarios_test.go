@@ -287,11 +287,11 @@ func (e *env) checkFails(t *testing.T, s set, probes map[string]*listener) {
 	logTimes(t, "check fails", "failure-to-released", gaveUp.Round(time.Millisecond), "pass-to-taken-back", time.Since(back).Round(time.Millisecond), "longest-no-holder", r.maxZero())
 }
 
-// 9. A second set on the same nodes (other VRIDs, health port, VIPs):
-// each keeps its own VIPs.
+// 9. A second set on the same nodes (other VRIDs, health port, VIPs, and
+// a declarative tcp check instead of a script): each keeps its own VIPs.
 func (e *env) sideBySide(t *testing.T, docs set) {
 	side := set{name: "side", namespace: docs.namespace, vipSpec: "192.0.2.210-211", vips: vipRange("192.0.2.210", "192.0.2.211"),
-		idOffset: 50, healthPort: 1986, checkComment: "v1"}
+		idOffset: 50, healthPort: 1986, declarative: true}
 	all := append(append([]netip.Addr(nil), docs.vips...), side.vips...)
 	e.settle(t, docs)
 	m := e.startMonitor(t, all)

@@ -34,6 +34,7 @@ type set struct {
 	idOffset        int
 	healthPort      int
 	checkComment    string // changed to roll the pods
+	declarative     bool   // a tcp check run by the agent, no script
 	remove          bool
 }
 
@@ -64,19 +65,25 @@ spec:
   replicas: %d
   nodeSelector:
     node-role.kubernetes.io/worker: ""
-  checkScript: |
+`, max(1, len(s.vips)/2), len(e.nodes))
+	if s.declarative {
+		fmt.Fprintf(&b, "  check:\n    tcp: {host: 127.0.0.1, port: %d}\n", probePort)
+	} else {
+		fmt.Fprintf(&b, `  checkScript: |
     #!/bin/bash
     # %s
     # Fit to hold the VIPs while the local service answers.
     exec 3<>/dev/tcp/127.0.0.1/%d
-  checkInterval: 2s
+`, s.checkComment, probePort)
+	}
+	fmt.Fprintf(&b, `  checkInterval: 2s
   preemption:
     delay: 2s
   vrrp:
     version: 3
     advertInterval: 100ms
     idOffset: %d
-`, max(1, len(s.vips)/2), len(e.nodes), s.checkComment, probePort, s.idOffset)
+`, s.idOffset)
 	return b.String()
 }
 
