@@ -81,9 +81,10 @@ type Agent struct {
 }
 
 type timerEvent struct {
-	g    *group
-	kind fsm.TimerKind
-	gen  uint64
+	g         *group
+	kind      fsm.TimerKind
+	gen       uint64
+	confirmed bool // see onTimer
 }
 
 // New plans the groups and priorities of cfg on the given adapters.
@@ -253,7 +254,7 @@ func (a *Agent) Run(ctx context.Context) error {
 		case p := <-a.packets:
 			a.onPacket(p)
 		case te := <-a.timers:
-			a.apply(te.g, te.g.m.Handle(fsm.TimerFired{Timer: te.kind, Gen: te.gen}))
+			a.onTimer(te)
 		case r := <-a.checks:
 			a.onCheck(r)
 		case ev, ok := <-events:
