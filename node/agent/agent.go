@@ -81,10 +81,10 @@ type Agent struct {
 }
 
 type timerEvent struct {
-	g         *group
-	kind      fsm.TimerKind
-	gen       uint64
-	confirmed bool // see onTimer
+	g    *group
+	kind fsm.TimerKind
+	gen  uint64
+	wait int // confirmations of a Master_Down_Timer expiry so far (onTimer)
 }
 
 // New plans the groups and priorities of cfg on the given adapters.
