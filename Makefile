@@ -4,7 +4,7 @@ BIN       := bin
 PKGS      := ./...
 GOTESTFLAGS ?= -count=1 -timeout 25m
 
-.PHONY: all build render test check fmt-check vet tidy-check unit fuzz-smoke deps clean
+.PHONY: all build render test testsum check fmt-check vet tidy-check unit fuzz-smoke deps clean
 
 all: build
 
@@ -17,8 +17,15 @@ render:
 	@$(GO) run ./cmd/render examples/docs-example
 
 ## test: every gate and every test. Privileged tests need root (CI runs as root).
-test: deps check
-	$(GO) test $(GOTESTFLAGS) $(PKGS)
+# go test -json through hack/testsum: go test's own lines (each package's
+# ok/FAIL, failing tests' output), then the tests run, passed, skipped and
+# failed per package; under CI=true a skipped test fails the run.
+TESTSUM := $(CURDIR)/$(BIN)/testsum
+test: deps check testsum
+	$(TESTSUM) -- $(GO) test -json $(GOTESTFLAGS) $(PKGS)
+
+testsum:
+	@$(GO) build -o $(TESTSUM) ./hack/testsum
 
 ## check: formatting, vet and a tidy module.
 check: fmt-check vet tidy-check

@@ -1,10 +1,13 @@
 package fn
 
+import "github.com/failoverkit/ipfailover/internal/version"
+
 // Renderer defaults and fixed names that are not part of the env contract
 // (those live in package contract: contract.Default*).
 const (
-	// DefaultAgentImage is the image of the Agent target.
-	DefaultAgentImage = "ghcr.io/failoverkit/ipfailover-node:v0.1.0"
+	// DefaultAgentImage is the image of the Agent target, tagged with the
+	// release, as `make images` tags it.
+	DefaultAgentImage = "ghcr.io/failoverkit/ipfailover-node:" + version.Release
 	// DefaultKeepalivedImage is the image of the Keepalived target. From
 	// 4.20 on its default VRID offset is 10, like ours.
 	DefaultKeepalivedImage = "registry.redhat.io/openshift4/ose-keepalived-ipfailover-rhel9:v4.20"

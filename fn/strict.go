@@ -9,6 +9,8 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	suggestpkg "github.com/failoverkit/ipfailover/internal/suggest"
 )
 
 var (
@@ -141,12 +143,11 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 	return fields
 }
 
-// suggest names the known field a mistyped key most likely meant.
+// suggest names the known field a mistyped key most likely meant, the
+// closest by edit distance (internal/suggest).
 func suggest(key string, fields map[string]reflect.Type) string {
-	for _, name := range sortedKeys(fields) {
-		if strings.EqualFold(name, key) {
-			return " (did you mean " + `"` + name + `"?)`
-		}
+	if name, ok := suggestpkg.Closest(key, sortedKeys(fields)); ok {
+		return " (did you mean " + `"` + name + `"?)`
 	}
 	return ""
 }

@@ -49,6 +49,11 @@ func TestValidation(t *testing.T) {
 			`error spec.vrrp.idoffset: unknown field "idoffset" (did you mean "idOffset"?)`,
 			`error spec.bogus: unknown field "bogus"`,
 		}},
+		{"typos suggest the closest field", vip + "virtualIP: [192.0.2.1]\nreplica: 2\nvrrp: {advertInterval: 1s, versoin: 3}\n", []string{
+			`error spec.virtualIP: unknown field "virtualIP" (did you mean "virtualIPs"?)`,
+			`error spec.replica: unknown field "replica" (did you mean "replicas"?)`,
+			`error spec.vrrp.versoin: unknown field "versoin" (did you mean "version"?)`,
+		}},
 		{"type mismatch", vip + "groups: ten\nreplicas: two\n", []string{
 			"error spec.groups: is a string, want a whole number",
 			"error spec.replicas: is a string, want a whole number",

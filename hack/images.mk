@@ -1,11 +1,14 @@
 # Container images, built FROM scratch without pulling anything (build/,
 # hack/images.sh). Include from the Makefile:  include hack/images.mk
 #
-#   make images                      both, tagged $(IMAGE_REGISTRY)/<name>:$(IMAGE_TAG)
+#   make images                      both, tagged $(IMAGE_REGISTRY)/<name>:$(IMAGE_TAG) (default: the release, e.g. v0.1.0)
 #   make image-render image-node     one
 #   make images IMAGE_REGISTRY=localhost/failoverkit IMAGE_TAG=dev
 IMAGE_REGISTRY ?= ghcr.io/failoverkit
-IMAGE_TAG      ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# The tag is the release the renderer names in its default images
+# (internal/version.Release), so the documented container routes find the
+# images `make images` built.
+IMAGE_TAG      ?= $(shell sed -n 's/^const Release = "\(.*\)"$$/\1/p' internal/version/version.go)
 RENDER_IMAGE   ?= $(IMAGE_REGISTRY)/ipfailover-render:$(IMAGE_TAG)
 NODE_IMAGE     ?= $(IMAGE_REGISTRY)/ipfailover-node:$(IMAGE_TAG)
 

@@ -6,16 +6,20 @@
 #   hack/images.sh node TAG     node image: static ipfailover-node on a root
 #                               file system of Debian packages (hack/node-rootfs.sh)
 #
-# VERSION (default: git describe) is stamped into the binary. Needs go and
-# docker (podman works too: DOCKER=podman).
+# The binaries' --version is the release (internal/version.Release), or
+# VERSION when set; built without VCS stamps, so the binary, and with it the
+# image, depends on the sources only. Needs go and docker (podman works too:
+# DOCKER=podman).
 set -euo pipefail
 what=${1:?usage: hack/images.sh render|node TAG}
 tag=${2:?usage: hack/images.sh render|node TAG}
 root=$(cd "$(dirname "$0")/.." && pwd)
 docker=${DOCKER:-docker}
-version=${VERSION:-$(git -C "$root" describe --tags --always --dirty 2>/dev/null || echo dev)}
 ctx=$root/bin/images/$what
-ldflags="-s -w -X main.version=$version"
+ldflags="-s -w"
+if [ -n "${VERSION:-}" ]; then
+  ldflags="$ldflags -X github.com/failoverkit/ipfailover/internal/version.Version=$VERSION"
+fi
 
 # One build of an image at a time: concurrent test processes share ctx.
 mkdir -p "$root/bin/images"
@@ -26,12 +30,12 @@ mkdir -p "$ctx"
 export CGO_ENABLED=0
 case $what in
 render)
-  go build -C "$root" -trimpath -ldflags "$ldflags" -o "$ctx/ipfailover-render" ./cmd/render
+  go build -C "$root" -trimpath -buildvcs=false -ldflags "$ldflags" -o "$ctx/ipfailover-render" ./cmd/render
   cp "$root"/build/render/{Dockerfile,passwd,group} "$ctx/"
   ;;
 node)
   "$root/hack/node-rootfs.sh" "$ctx/rootfs"
-  go build -C "$root" -trimpath -ldflags "$ldflags" -o "$ctx/rootfs/usr/local/bin/ipfailover-node" ./cmd/node
+  go build -C "$root" -trimpath -buildvcs=false -ldflags "$ldflags" -o "$ctx/rootfs/usr/local/bin/ipfailover-node" ./cmd/node
   # Reproducible: same packages and binary, same tar, same image.
   tar --numeric-owner --owner=0 --group=0 --sort=name --mtime=@0 -C "$ctx/rootfs" -cf "$ctx/rootfs.tar" .
   rm -rf "$ctx/rootfs"

@@ -26,8 +26,8 @@ test-integration: test-argocd
 # also runs in the scratch function image), and the same setting lets that
 # build reuse every package the test binary compiled (cold: one big compile,
 # not two).
-test-argocd: check-argocd
-	cd test/argocd && CGO_ENABLED=0 $(GO) test $(GOTESTFLAGS) ./...
+test-argocd: check-argocd testsum
+	cd test/argocd && CGO_ENABLED=0 $(TESTSUM) -- $(GO) test -json $(GOTESTFLAGS) ./...
 
 # The test module's gates: vet and a tidy go.mod (gofmt covers it already).
 check-argocd:

@@ -2,13 +2,8 @@
 // on exactly one healthy node with VRRP, reading the OPENSHIFT_HA_*
 // environment of OpenShift's keepalived-ipfailover image.
 //
-// Usage:
-//
-//	ipfailover-node [run]     serve the failover set until SIGTERM (default)
-//	ipfailover-node cleanup   remove this set's VIPs and firewall rules from the node
-//	ipfailover-node version   print the version
-//
-// Flags: --log-format text|json, --log-level debug|info|warn|error.
+// Run it with --help for the modes, the flags and the environment
+// variables (usage.go).
 package main
 
 import (
@@ -16,65 +11,126 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/failoverkit/ipfailover/contract"
+	"github.com/failoverkit/ipfailover/internal/suggest"
+	"github.com/failoverkit/ipfailover/internal/version"
 	"github.com/failoverkit/ipfailover/node/agent"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "v0.1.0-dev"
-
 func main() {
-	os.Exit(run(os.Args[1:]))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv))
 }
 
-func run(args []string) int {
-	fs := flag.NewFlagSet("ipfailover-node", flag.ContinueOnError)
-	logFormat := fs.String("log-format", "text", "log format: text or json")
-	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: ipfailover-node [flags] [run|cleanup|version]")
-		fs.PrintDefaults()
+// modes are the agent's modes; run is the default.
+var modes = []string{"run", "cleanup", "version", "help"}
+
+// run is the command line: flags anywhere, at most one mode. Help (-h,
+// --help or help, anywhere) and the version are answered before anything
+// else is read, so they never start the agent.
+func run(args []string, stdout, stderr io.Writer, lookup contract.Lookup) int {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "-help" || a == "--help" {
+			printUsage(stdout)
+			return 0
+		}
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	fs := flag.NewFlagSet("ipfailover-node", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	logFormat := fs.String("log-format", "text", "")
+	logLevel := fs.String("log-level", "info", "")
+	showVersion := fs.Bool("version", false, "")
+	var pos []string
+	for rest := args; ; {
+		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				printUsage(stdout)
+				return 0
+			}
+			return usageError(stderr, flagError(err, fs))
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		rest = fs.Args()[1:]
 	}
 	mode := "run"
-	if fs.NArg() > 0 {
-		mode = fs.Arg(0)
+	if len(pos) > 0 {
+		mode = pos[0]
 	}
-	if mode == "version" || mode == "--version" {
-		fmt.Println("ipfailover-node", version)
+	switch {
+	case mode == "help" || slices.Contains(pos, "help"):
+		printUsage(stdout)
 		return 0
+	case *showVersion || mode == "version":
+		fmt.Fprintln(stdout, version.String("ipfailover-node"))
+		return 0
+	case !slices.Contains(modes, mode):
+		msg := fmt.Sprintf("unknown mode %q", mode)
+		if m, ok := suggest.Closest(mode, modes); ok {
+			msg += fmt.Sprintf(" (did you mean %q?)", m)
+		}
+		return usageError(stderr, msg+"; the modes are run, cleanup, version and help")
+	case len(pos) > 1:
+		return usageError(stderr, fmt.Sprintf("%s takes no arguments, got %q", mode, pos[1:]))
 	}
-	log, err := newLogger(*logFormat, *logLevel)
+	log, err := newLogger(stderr, *logFormat, *logLevel)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "ipfailover-node:", err)
+		return usageError(stderr, err.Error())
+	}
+	cfg, err := contract.FromEnv(lookup)
+	if err != nil {
+		fmt.Fprintf(stderr, "ipfailover-node %s: the environment is invalid (ipfailover-node --help lists the variables):\n%v\n", mode, err)
 		return 2
 	}
-	cfg, err := contract.FromEnv(os.LookupEnv)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "ipfailover-node: the environment is invalid:\n%v\n", err)
-		return 2
-	}
-	switch mode {
-	case "run":
-		return serve(cfg, log)
-	case "cleanup":
-		if err := agent.RunCleanup(cfg, os.Stdout); err != nil {
-			fmt.Fprintln(os.Stderr, "ipfailover-node cleanup:", err)
+	if mode == "cleanup" {
+		if err := agent.RunCleanup(cfg, stdout); err != nil {
+			fmt.Fprintln(stderr, "ipfailover-node cleanup:", err)
 			return 1
 		}
 		return 0
-	default:
-		fmt.Fprintf(os.Stderr, "ipfailover-node: unknown mode %q (run, cleanup or version)\n", mode)
-		return 2
 	}
+	return serve(cfg, log)
+}
+
+// usageError reports a wrong command line and returns its exit status.
+func usageError(stderr io.Writer, msg string) int {
+	fmt.Fprintf(stderr, "ipfailover-node: %s; see ipfailover-node --help\n", msg)
+	return 2
+}
+
+// flagError words a flag parsing error, naming the flag and suggesting the
+// closest one.
+func flagError(err error, fs *flag.FlagSet) string {
+	name, unknown := strings.CutPrefix(err.Error(), "flag provided but not defined: ")
+	if !unknown {
+		return err.Error()
+	}
+	if name = strings.TrimLeft(name, "-"); len(name) == 1 {
+		name = "-" + name
+	} else {
+		name = "--" + name
+	}
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, "--"+f.Name) })
+	names = append(names, "--help")
+	msg := "unknown flag " + name
+	if c, ok := suggest.Closest(name, names); ok {
+		msg += " (did you mean " + c + "?)"
+	}
+	return msg
 }
 
 func serve(cfg contract.Config, log *slog.Logger) int {
@@ -120,7 +176,7 @@ func singleProcessor() {
 	}
 }
 
-func newLogger(format, level string) (*slog.Logger, error) {
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("--log-level %q: %w", level, err)
@@ -128,9 +184,9 @@ func newLogger(format, level string) (*slog.Logger, error) {
 	opts := &slog.HandlerOptions{Level: lv}
 	switch format {
 	case "text":
-		return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
+		return slog.New(slog.NewTextHandler(w, opts)), nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
 	return nil, fmt.Errorf("--log-format %q: want text or json", format)
 }

@@ -8,18 +8,28 @@ import (
 	"os"
 
 	"github.com/failoverkit/ipfailover/fn/cli"
+	"github.com/failoverkit/ipfailover/internal/version"
 )
-
-// version is set at build time: -ldflags "-X main.version=v0.1.0".
-var version = "dev"
 
 func main() {
 	os.Exit(cli.Main(cli.Env{
-		Args:      os.Args[1:],
-		Stdin:     os.Stdin,
-		Stdout:    os.Stdout,
-		Stderr:    os.Stderr,
-		LookupEnv: os.LookupEnv,
-		Version:   version,
+		Args:          os.Args[1:],
+		Stdin:         os.Stdin,
+		Stdout:        os.Stdout,
+		Stderr:        os.Stderr,
+		StdinTerminal: isTerminal(os.Stdin),
+		LookupEnv:     os.LookupEnv,
+		Version:       version.String("ipfailover-render"),
 	}))
+}
+
+// isTerminal reports whether f is a terminal: a character device other
+// than /dev/null (which a script may give as an empty input).
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err != nil || !os.SameFile(fi, null)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	kfn "github.com/kptdev/krm-functions-sdk/go/fn"
 
@@ -23,6 +24,10 @@ var kustomizationFiles = []string{"kustomization.yaml", "kustomization.yml", "Ku
 // not parse are skipped: generate reports them if the plugin is chosen.
 // Only an unreadable DIR is an error.
 func runDiscover(env Env, args []string) int {
+	if i := slices.IndexFunc(args, func(a string) bool { return len(a) > 1 && a[0] == '-' }); i >= 0 {
+		fmt.Fprintf(env.Stderr, "ipfailover-render discover: unknown flag %s (it takes none); see ipfailover-render discover --help\n", args[i])
+		return ExitUsage
+	}
 	if len(args) > 1 {
 		fmt.Fprintf(env.Stderr, "ipfailover-render discover: one directory at most, got %q\n", args)
 		return ExitUsage
@@ -31,10 +36,8 @@ func runDiscover(env Env, args []string) int {
 	if len(args) == 1 {
 		dir = args[0]
 	}
-	for _, name := range kustomizationFiles {
-		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
-			return ExitOK
-		}
+	if kustomizeRoot(dir) {
+		return ExitOK
 	}
 	files, err := yamlFiles([]string{dir})
 	if err != nil {
@@ -71,3 +74,11 @@ func holdsIPFailover(file string) bool {
 	}
 	return false
 }
+
+const discoverUsage = `Usage: ipfailover-render discover [DIR]
+
+The discovery command of the Argo CD plugin: prints the files below DIR
+(default .) that hold an IPFailover, one a line, and nothing when there is
+none or when DIR holds a kustomization (kustomize renders those). The exit
+status is 0 unless DIR cannot be read. It takes no flags.
+`

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	kfn "github.com/kptdev/krm-functions-sdk/go/fn"
@@ -16,7 +17,9 @@ import (
 // yamlFiles expands the arguments into the YAML files to read: a file is
 // taken as is, a directory contributes its *.yaml and *.yml files,
 // recursively, in lexical order, skipping directories whose name starts
-// with a dot (.git, .expected, …).
+// with a dot (.git, .expected, …), its kustomization file (kustomize's
+// instructions, not an object to apply) and subdirectories that hold their
+// own kustomization (another kustomize root, such as an overlay).
 func yamlFiles(args []string) ([]string, error) {
 	var files []string
 	for _, arg := range args {
@@ -33,9 +36,12 @@ func yamlFiles(args []string) ([]string, error) {
 				return err
 			}
 			if d.IsDir() {
-				if p != arg && strings.HasPrefix(d.Name(), ".") {
+				if p != arg && (strings.HasPrefix(d.Name(), ".") || kustomizeRoot(p)) {
 					return filepath.SkipDir
 				}
+				return nil
+			}
+			if slices.Contains(kustomizationFiles, d.Name()) {
 				return nil
 			}
 			if ext := filepath.Ext(p); ext == ".yaml" || ext == ".yml" {
@@ -48,6 +54,16 @@ func yamlFiles(args []string) ([]string, error) {
 		}
 	}
 	return files, nil
+}
+
+// kustomizeRoot reports whether dir holds a kustomization.
+func kustomizeRoot(dir string) bool {
+	for _, name := range kustomizationFiles {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // readObjects reads every object of the files, annotated with the file it

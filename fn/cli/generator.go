@@ -59,15 +59,10 @@ func (g *generatorFlags) register(fs *flag.FlagSet) {
 // spec: the spec's defaults apply to the rest.
 func runGenerator(env Env, args []string) int {
 	fs := flag.NewFlagSet("ipfailover", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
 	var g generatorFlags
 	g.register(fs)
-	fs.Usage = func() { fmt.Fprint(fs.Output(), generatorUsage) }
-	names, err := parseInterspersed(fs, args)
-	if err == flag.ErrHelp {
-		return ExitOK
-	}
-	if err != nil {
+	names, ok := parseFlags(env, "ipfailover", fs, args)
+	if !ok {
 		return ExitUsage
 	}
 	if len(names) > 1 {

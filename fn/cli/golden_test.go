@@ -95,7 +95,7 @@ func runCase(t *testing.T, dir string) (string, string) {
 		Stdout:    &stdout,
 		Stderr:    &stderr,
 		LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-		Version:   "test",
+		Version:   "ipfailover-render test",
 	})
 	if code != 0 {
 		fmt.Fprintf(&stderr, "exit status %d\n", code)

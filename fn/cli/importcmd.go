@@ -15,23 +15,15 @@ import (
 // naming its source. On error stdout stays empty.
 func runImport(env Env, args []string) int {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
 	var namespace string
-	fs.StringVar(&namespace, "n", "", "namespace of the IPFailovers (default: the workload's, else default)")
-	fs.StringVar(&namespace, "namespace", "", "same as -n")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: ipfailover-render import [-n NAMESPACE] FILE|DIR...\n\nPass the ConfigMaps that hold the check and notify scripts too.\n\n")
-		fs.PrintDefaults()
-	}
-	paths, err := parseInterspersed(fs, args)
-	if err == flag.ErrHelp {
-		return ExitOK
-	}
-	if err != nil {
+	fs.StringVar(&namespace, "n", "", "")
+	fs.StringVar(&namespace, "namespace", "", "")
+	paths, ok := parseFlags(env, "import", fs, args)
+	if !ok {
 		return ExitUsage
 	}
 	if len(paths) == 0 {
-		fs.Usage()
+		fmt.Fprint(env.Stderr, "ipfailover-render import: name the files or directories to read\n\n"+importUsage)
 		return ExitUsage
 	}
 	objs, err := readObjects(paths)
@@ -73,3 +65,13 @@ func runImport(env Env, args []string) int {
 	}
 	return ExitOK
 }
+
+const importUsage = `Usage: ipfailover-render import [-n NS] FILE|DIR...
+
+Prints the IPFailover equivalent to each hand-written Deployment or
+DeploymentConfig among the files that sets OPENSHIFT_HA_* variables, headed
+by a comment naming it. Pass the ConfigMaps that hold its check and notify
+scripts too.
+
+  -n, --namespace NS   namespace of the IPFailovers (default: the workload's, else default)
+`

@@ -3,6 +3,8 @@ package cli
 import (
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	kfn "github.com/kptdev/krm-functions-sdk/go/fn"
 
@@ -50,6 +52,10 @@ func runFiles(env Env, args []string) int {
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "ipfailover-render: %v\n", err)
 		return ExitError
+	}
+	if !slices.ContainsFunc(objs, fn.IsIPFailover) {
+		fmt.Fprintf(env.Stderr, "ipfailover-render: warning: no IPFailover in %s: nothing to render; the other objects are printed as they are\n",
+			strings.Join(args, ", "))
 	}
 	applySettings(objs, env.LookupEnv)
 	out := fn.Render(objs, nil)

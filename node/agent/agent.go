@@ -117,6 +117,7 @@ type timerEvent struct {
 	g    *group
 	kind fsm.TimerKind
 	gen  uint64
+	wait int // confirmations of a Master_Down_Timer expiry so far (onTimer)
 }
 
 // New plans the groups and priorities of cfg on the given adapters.
@@ -304,7 +305,7 @@ func (a *Agent) Run(ctx context.Context) error {
 		case p := <-a.packets:
 			a.onPacket(p)
 		case te := <-a.timers:
-			a.apply(te.g, te.g.m.Handle(fsm.TimerFired{Timer: te.kind, Gen: te.gen}))
+			a.onTimer(te)
 		case r := <-a.checks:
 			a.onCheck(r)
 		case <-a.sendFaults:

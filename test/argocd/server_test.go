@@ -79,7 +79,7 @@ func buildBinaries(dir string) error {
 			return fmt.Errorf("building %s: %v\n%s", b.out, err, out)
 		}
 		if d := time.Since(start); d > 30*time.Second {
-			fmt.Fprintf(os.Stderr, "built %s in %s (a cold Go build cache)\n", b.out, d.Round(time.Second))
+			fmt.Fprintf(os.Stderr, "built %s in %s (over 30s: a cold Go build cache, or a busy machine)\n", b.out, d.Round(time.Second))
 		}
 	}
 	return nil
