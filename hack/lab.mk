@@ -34,10 +34,10 @@ lab-down: ipflab
 	$(IPFLAB) down -dir $(LAB_DIR)
 
 ## test-lab: the end-to-end suite on the lab (its own lab, up and down in the test).
-test-lab: check-lab deps k8s lab-images build
+test-lab: check-lab deps k8s lab-images build testsum
 	cd lab && CGO_ENABLED=0 IPFLAB_BINS=$$($(CURDIR)/hack/k8s-build.sh) IPFLAB_IMAGES=$(LAB_IMAGES) \
 	  IPFLAB_NODE_IMAGE=$(NODE_IMAGE) IPFLAB_RENDER=$(CURDIR)/$(BIN)/ipfailover-render \
-	  $(GO) test $(GOTESTFLAGS) ./...
+	  $(TESTSUM) -- $(GO) test -json $(GOTESTFLAGS) ./...
 
 check-lab:
 	cd lab && CGO_ENABLED=0 $(GO) vet ./... && $(GO) mod tidy -diff
