@@ -48,7 +48,7 @@ func ListenIPv4(ifi *net.Interface, source netip.Addr, local []netip.Addr, join 
 		return nil, fmt.Errorf("IPv4 VRRP on %s: source %v is not an IPv4 address", ifi.Name, source)
 	}
 	lc := net.ListenConfig{Control: control(ifi.Name, true)}
-	raw, err := lc.ListenPacket(context.Background(), "ip4:112", "0.0.0.0")
+	raw, err := lc.ListenPacket(context.Background(), rawNetwork("ip4"), "0.0.0.0")
 	if err != nil {
 		return nil, fmt.Errorf("opening IPv4 VRRP socket on %s: %w", ifi.Name, err)
 	}

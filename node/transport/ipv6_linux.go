@@ -33,7 +33,7 @@ func ListenIPv6(ifi *net.Interface, source netip.Addr, local []netip.Addr, join 
 		return nil, fmt.Errorf("IPv6 VRRP on %s: source %v is not a link-local address (RFC 9568 §5.1.2.1)", ifi.Name, source)
 	}
 	lc := net.ListenConfig{Control: control(ifi.Name, false)}
-	raw, err := lc.ListenPacket(context.Background(), "ip6:112", "::")
+	raw, err := lc.ListenPacket(context.Background(), rawNetwork("ip6"), "::")
 	if err != nil {
 		return nil, fmt.Errorf("opening IPv6 VRRP socket on %s: %w", ifi.Name, err)
 	}

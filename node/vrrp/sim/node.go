@@ -79,9 +79,6 @@ func (n *Network) AddNode(cfg NodeConfig) (*Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("node %s: %w", cfg.Name, err)
 	}
-	if _, err := packet.IntervalUnits(packet.Version(cfg.FSM.Version), cfg.FSM.AdvertInterval); err != nil {
-		return nil, fmt.Errorf("node %s: %w", cfg.Name, err)
-	}
 	nd := &Node{
 		Name: cfg.Name,
 		net:  n,
