@@ -2,7 +2,6 @@ package fn
 
 import (
 	"fmt"
-	"io"
 	"strings"
 
 	kfn "github.com/kptdev/krm-functions-sdk/go/fn"
@@ -46,21 +45,4 @@ func FormatResult(r *kfn.Result) string {
 	}
 	b.WriteString(r.Message)
 	return b.String()
-}
-
-// WriteResults writes the results of at least severity min (kfn.Error:
-// errors only; kfn.Warning: errors and warnings; kfn.Info: all), one line
-// each, errors first.
-func WriteResults(w io.Writer, results kfn.Results, min kfn.Severity) error {
-	rank := map[kfn.Severity]int{kfn.Error: 0, kfn.Warning: 1, kfn.Info: 2, "": 2}
-	for level := 0; level <= rank[min]; level++ {
-		for _, r := range results {
-			if rank[r.Severity] == level {
-				if _, err := fmt.Fprintln(w, FormatResult(r)); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
 }
