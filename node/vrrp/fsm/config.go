@@ -51,6 +51,14 @@ type Config struct {
 	// this router's master-down timer flap. Zero means
 	// DefaultMinLearnedInterval.
 	MinLearnedInterval time.Duration
+	// HealActions makes the machine decide what two masters do when they
+	// meet, as a partition heals or a link comes back, beyond RFC 9568
+	// §6.4.3: the one that outranks the other asks to announce its VIPs
+	// again (AnnounceAgain, keepalived's vrrp_state_master_rx), and the one
+	// that steps down sends one advert at its priority (YieldNotice) so the
+	// winner hears a lower master even if its advert reached us first. The
+	// node agent sets it; false keeps the plain RFC behaviour.
+	HealActions bool
 }
 
 // validate reports what is wrong with c, or nil.
