@@ -104,5 +104,14 @@ func logTimes(t *testing.T, what string, kv ...any) {
 	for i := 0; i+1 < len(kv); i += 2 {
 		fmt.Fprintf(&b, " %v=%v", kv[i], kv[i+1])
 	}
-	t.Logf("measured %s:%s", what, b.String())
+	t.Logf("%s measured %s:%s", time.Now().Format("15:04:05.000"), what, b.String())
+}
+
+// dumpLogs puts the agents' recent logs and the namespace's events into
+// the test log, for a failed run.
+func (e *env) dumpLogs(t *testing.T, ns string) {
+	out, _ := e.kubectl("", "-n", ns, "logs", "-l", "app.kubernetes.io/component=failover", "--prefix", "--tail=40", "--max-log-requests=10")
+	t.Logf("agent logs:\n%s", out)
+	out, _ = e.kubectl("", "-n", ns, "get", "events", "--sort-by=.lastTimestamp")
+	t.Logf("events:\n%s", out)
 }

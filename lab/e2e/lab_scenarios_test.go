@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"maps"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -26,17 +27,25 @@ func TestLab(t *testing.T) {
 	e.mustKubectl(t, "", "create", "namespace", ns)
 	docs := set{name: "docs", namespace: ns, vipSpec: "192.0.2.200-203", vips: vipRange("192.0.2.200", "192.0.2.203"),
 		idOffset: 10, healthPort: 1985, checkComment: "v1"}
+	t.Cleanup(func() {
+		if t.Failed() {
+			e.dumpLogs(t, ns)
+		}
+	})
 	// Every node answers the check scripts' port until a scenario closes it.
 	probes := map[string]*listener{}
 	for _, n := range e.nodes {
 		probes[n.name] = e.listen(t, n, netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), probePort).String())
 	}
 
+	// Scenario 1 stands alone; every later one builds on the one before.
+	if !t.Run("1-crd-and-strict-apply", func(t *testing.T) { e.crdAndStrictApply(t, docs) }) {
+		t.Log("scenario 1 failed; the others do not depend on it")
+	}
 	steps := []struct {
 		name string
 		fn   func(t *testing.T)
 	}{
-		{"1-crd-and-strict-apply", func(t *testing.T) { e.crdAndStrictApply(t, docs) }},
 		{"2-docs-set-holds-vips", func(t *testing.T) { e.docsSetHolds(t, docs) }},
 		{"3-pod-deleted", func(t *testing.T) { e.podDeleted(t, docs) }},
 		{"4-drain", func(t *testing.T) { e.drain(t, docs) }},
@@ -111,13 +120,25 @@ func (e *env) podDeleted(t *testing.T, s set) {
 	logTimes(t, "pod deleted", "hand-over(no-holder)", r.zero[vip].Round(time.Millisecond), "longest-double", r.maxDouble(), "pod-back", back.Round(time.Millisecond))
 }
 
-// settle waits for every VIP to be held once and the preferred nodes to
-// have taken their groups back (preempt_delay 2 s).
+// settle waits until every VIP has had the same single holder for longer
+// than preempt_delay (2 s): the preferred nodes have taken their groups
+// back. Bounded: 30 s.
 func (e *env) settle(t *testing.T, s set) {
 	t.Helper()
-	e.holders(t, s.vips, 10*time.Second)
-	time.Sleep(3 * time.Second) // preempt_delay plus a margin: take-backs happen in here
-	e.holders(t, s.vips, 10*time.Second)
+	const stable = 3 * time.Second
+	var last map[netip.Addr]string
+	since := time.Now()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		h := e.holders(t, s.vips, 10*time.Second)
+		if !maps.Equal(h, last) {
+			last, since = h, time.Now()
+		} else if time.Since(since) >= stable {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("holders of %s did not settle in 30 s: last %v", s.name, last)
 }
 
 // 4. Draining the holder evicts its pod: a graceful hand-over, never two
@@ -223,14 +244,16 @@ func (e *env) nodeFailure(t *testing.T, s set) {
 // 7. A check that fails on one node: that node gives up its VIPs (FAULT)
 // and takes none back until the check passes again.
 func (e *env) checkFails(t *testing.T, s set, probes map[string]*listener) {
+	e.settle(t, s)
 	h := e.holders(t, s.vips, 10*time.Second)
 	vip := s.vips[0]
 	victim := h[vip]
 	m := e.startMonitor(t, s.vips)
 	probes[victim].close()
 	start := time.Now()
-	// One check interval (1 s) to notice, then the hand-over.
-	nstest.WaitFor(t, 2*time.Second+masterDown+slack+2*time.Second, victim+" to give up its VIPs", func() error {
+	t.Logf("%s closing the probed port on %s, holder of %s", start.Format("15:04:05.000"), victim, vip)
+	// One check interval (2 s) to notice, then the hand-over.
+	nstest.WaitFor(t, 2*2*time.Second+masterDown+slack+2*time.Second, victim+" to give up its VIPs", func() error {
 		for v, o := range e.owners(t, s.vips) {
 			if len(o) == 1 && o[0] == victim {
 				return errNotYetf(v.String() + " still on " + victim)
@@ -270,6 +293,7 @@ func (e *env) sideBySide(t *testing.T, docs set) {
 	side := set{name: "side", namespace: docs.namespace, vipSpec: "192.0.2.210-211", vips: vipRange("192.0.2.210", "192.0.2.211"),
 		idOffset: 50, healthPort: 1986, checkComment: "v1"}
 	all := append(append([]netip.Addr(nil), docs.vips...), side.vips...)
+	e.settle(t, docs)
 	m := e.startMonitor(t, all)
 	e.apply(t, e.render(t, e.spec(side)))
 	e.rollout(t, side)
@@ -292,6 +316,12 @@ func (e *env) sideBySide(t *testing.T, docs set) {
 // goes, one cleanup Job per node completes, no VIP and no VRRP rule stays.
 func (e *env) removal(t *testing.T, docs set) {
 	side := set{name: "side", namespace: docs.namespace, vipSpec: "192.0.2.210-211", vips: vipRange("192.0.2.210", "192.0.2.211"), healthPort: 1986}
+	// The check below can fail: every node has the sets' rules now.
+	for _, n := range e.nodes {
+		if c := vrrpRules(t, n); c == 0 {
+			t.Fatalf("%s has no VRRP firewall rule before removal", n.name)
+		}
+	}
 	for _, s := range []set{docs, side} {
 		s.remove = true
 		out := e.render(t, e.spec(s))

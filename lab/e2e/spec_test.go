@@ -69,7 +69,7 @@ spec:
     # %s
     # Fit to hold the VIPs while the local service answers.
     exec 3<>/dev/tcp/127.0.0.1/%d
-  checkInterval: 1s
+  checkInterval: 2s
   preemption:
     delay: 2s
   vrrp:
