@@ -2,6 +2,7 @@ package transport
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"strconv"
 
@@ -51,4 +52,20 @@ type Conn interface {
 // primary address as it changes (the IPv4 Conn).
 type SourceSetter interface {
 	SetSource(src netip.Addr) error
+}
+
+// step is one named socket option of a Conn's setup.
+type step struct {
+	what string
+	do   func() error
+}
+
+// runSteps applies the steps in order and names the first that fails.
+func runSteps(steps []step) error {
+	for _, s := range steps {
+		if err := s.do(); err != nil {
+			return fmt.Errorf("%s: %w", s.what, err)
+		}
+	}
+	return nil
 }
