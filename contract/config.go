@@ -215,9 +215,22 @@ func (c Config) Validate() error {
 		add(fieldErr(FieldPriority, -1, fmt.Sprint(c.Priority), "must be 1..255, or 0 to compute priorities"))
 	}
 	peerAt := make(map[netip.Addr]int, len(c.UnicastPeers))
+	vips := make(map[netip.Addr]bool)
+	if len(c.UnicastPeers) > 0 {
+		for _, r := range c.VIPs {
+			for _, a := range r.Addrs() {
+				vips[a] = true
+			}
+		}
+	}
 	for i, p := range c.UnicastPeers {
-		if !p.IsValid() || p.IsUnspecified() || p.IsMulticast() || p.IsLoopback() {
+		switch {
+		case !p.IsValid() || p.IsUnspecified() || p.IsMulticast() || p.IsLoopback():
 			add(fieldErr(FieldUnicastPeers, i, p.String(), "must be a unicast address"))
+		case p.Zone() != "":
+			add(fieldErr(FieldUnicastPeers, i, p.String(), "has a zone: list the peers' global addresses"))
+		case vips[p]:
+			add(fieldErr(FieldUnicastPeers, i, p.String(), "is also a VIP: list the nodes' own addresses, which stay put when the VIPs move"))
 		}
 		if j, dup := peerAt[p]; dup {
 			add(dupErr(FieldUnicastPeers, i, j, p.String(), "is listed twice"))

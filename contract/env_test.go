@@ -91,6 +91,8 @@ func TestFromEnvRejects(t *testing.T) {
 		{"v3 odd interval", map[string]string{EnvVirtualIPs: "192.0.2.1", EnvVRRPVersion: "3", EnvAdvertInterval: "15ms"}, []string{"OPENSHIFT_HA_ADVERT_INTERVAL", "multiples of 10ms"}},
 		{"version 4", map[string]string{EnvVirtualIPs: "192.0.2.1", EnvVRRPVersion: "4"}, []string{"OPENSHIFT_HA_VRRP_VERSION", "2 or 3"}},
 		{"bad peer", map[string]string{EnvVirtualIPs: "192.0.2.1", EnvUnicastPeers: "192.0.2.11,node2"}, []string{"OPENSHIFT_HA_UNICAST_PEERS entry 2"}},
+		{"peer with a zone", map[string]string{EnvVirtualIPs: "2001:db8::1", EnvVRRPVersion: "3", EnvUnicastPeers: "2001:db8::11%eth0"}, []string{"OPENSHIFT_HA_UNICAST_PEERS entry 1", "zone"}},
+		{"peer that is a VIP", map[string]string{EnvVirtualIPs: "192.0.2.1-3", EnvUnicastPeers: "192.0.2.11,192.0.2.2"}, []string{"OPENSHIFT_HA_UNICAST_PEERS entry 2", "is also a VIP"}},
 		{"peers of the wrong family", map[string]string{EnvVirtualIPs: "192.0.2.1", EnvUnicastPeers: "2001:db8::11"}, []string{"OPENSHIFT_HA_UNICAST_PEERS", "no unicast peer is"}},
 		{"health port equals monitor port", map[string]string{EnvVirtualIPs: "192.0.2.1", EnvHealthPort: "80"}, []string{"OPENSHIFT_HA_HEALTH_PORT", "probe the agent itself"}},
 		{"chain with a blank", map[string]string{EnvVirtualIPs: "192.0.2.1", EnvIPTablesChain: "bad chain"}, []string{`OPENSHIFT_HA_IPTABLES_CHAIN "bad chain"`, "no blanks"}},

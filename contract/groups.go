@@ -73,6 +73,11 @@ func PlanGroups(vips []netip.Addr, groups, offset int, excluded []int) ([]Group,
 			offset++
 		}
 		vrid := offset + k
+		if vrid > MaxVRID && base+count <= MaxVRID {
+			return nil, fieldErr(FieldExcludedVRIDs, -1, "",
+				"VIP group %d of %d would need VRID %d: the excluded VRIDs (%d) push the groups past 255 (offset %d); exclude fewer, or lower the offset",
+				k, count, vrid, len(excluded), base)
+		}
 		if vrid > MaxVRID {
 			return nil, fieldErr(FieldVIPGroups, -1, fmt.Sprint(groups),
 				"VIP group %d of %d would need VRID %d: VRIDs are 1..255 (offset %d, %d excluded); use fewer groups (set the group count) or a lower offset",

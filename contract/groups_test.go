@@ -78,7 +78,7 @@ func TestPlanGroupsRejects(t *testing.T) {
 		want     string
 	}{
 		{"VRID past 255", seqVIPs(246), 0, 10, nil, FieldVIPGroups, "group 246 of 246 would need VRID 256"},
-		{"exclusion pushes past 255", seqVIPs(2), 0, 253, []int{254}, FieldVIPGroups, "VRID 256"},
+		{"exclusion pushes past 255", seqVIPs(2), 0, 253, []int{254}, FieldExcludedVRIDs, "VRID 256: the excluded VRIDs (1) push the groups past 255"},
 		{"offset 255", seqVIPs(1), 0, 255, nil, FieldVRIDOffset, "0..254"},
 		{"negative groups", seqVIPs(1), -1, 0, nil, FieldVIPGroups, "positive"},
 		{"excluded out of range", seqVIPs(1), 0, 0, []int{0}, FieldExcludedVRIDs, "1..255"},

@@ -104,10 +104,16 @@ func parseVIP(s string) (netip.Addr, error) {
 		return netip.Addr{}, fmt.Errorf("%q has a zone: VIPs are global addresses", s)
 	case a.Is4In6():
 		return netip.Addr{}, fmt.Errorf("%q is an IPv4-mapped IPv6 address: write the IPv4 address", s)
-	case a.IsUnspecified(), a.IsLoopback(), a.IsMulticast(), a.IsLinkLocalUnicast(), a == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
-		return netip.Addr{}, fmt.Errorf("%s is not a usable unicast VIP (unspecified, loopback, multicast, link-local or broadcast)", a)
 	}
-	return a, nil
+	return a, checkUsable(a)
+}
+
+// checkUsable rejects the addresses that cannot be a VIP.
+func checkUsable(a netip.Addr) error {
+	if a.IsUnspecified() || a.IsLoopback() || a.IsMulticast() || a.IsLinkLocalUnicast() || a == netip.AddrFrom4([4]byte{255, 255, 255, 255}) {
+		return fmt.Errorf("%s is not a usable unicast VIP (unspecified, loopback, multicast, link-local or broadcast)", a)
+	}
+	return nil
 }
 
 // checkOctets gives dotted IPv4 text a precise error for an octet past 255,
@@ -140,19 +146,24 @@ func parseRangeEnd(first netip.Addr, s string) (netip.Addr, error) {
 	}
 	if first.Is4() {
 		n, err := strconv.ParseUint(s, 10, 32)
-		if err != nil {
+		switch {
+		case err != nil:
 			return netip.Addr{}, fmt.Errorf("range end %q is not a decimal octet", s)
-		}
-		if n > 255 {
+		case len(s) > 1 && s[0] == '0':
+			// As netip refuses 192.0.2.010 (octal to some parsers).
+			return netip.Addr{}, fmt.Errorf("range end %q has a leading zero: write %d", s, n)
+		case n > 255:
 			return netip.Addr{}, fmt.Errorf("range end octet %d is past 255", n)
 		}
-		return withLast(first, int(n)), nil
+		last := withLast(first, int(n))
+		return last, checkUsable(last)
 	}
 	n, err := strconv.ParseUint(s, 16, 32)
 	if err != nil || len(s) > 4 {
 		return netip.Addr{}, fmt.Errorf("range end %q is not a hexadecimal hextet (0-ffff)", s)
 	}
-	return withLast(first, int(n)), nil
+	last := withLast(first, int(n))
+	return last, checkUsable(last)
 }
 
 func lastPartName(a netip.Addr) string {

@@ -69,6 +69,8 @@ func TestParseRangeRejects(t *testing.T) {
 		{"127.0.0.1", "not a usable unicast VIP"},
 		{"fe80::1", "not a usable unicast VIP"},
 		{"255.255.255.255", "not a usable unicast VIP"},
+		{"192.0.2.1-010", "leading zero"},
+		{"255.255.255.250-255", "not a usable unicast VIP"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -17,8 +17,10 @@ import (
 //     adverts would be taken for each other's);
 //   - two agent sets with one health port cannot share a node: an error
 //     when their node lists intersect, a warning when a list is missing;
-//   - a VIP of a running set that a removed set's cleanup Jobs delete is a
-//     warning.
+//   - a VIP of a running set that a removed set's cleanup Jobs delete is an
+//     error for the Keepalived target (its cleanup deletes the address
+//     whoever holds it), a warning for the Agent (a holding agent adds it
+//     back).
 //
 // Each finding is reported on the later set in (namespace, name) order.
 func crossCheck(srcs []*source) {
@@ -43,9 +45,19 @@ func crossCheck(srcs []*source) {
 				if b.plan.removal() {
 					removed, running = b, a
 				}
-				if i, addr, ok := sharedVIP(running.plan, removed.plan); ok {
+				i, addr, ok := sharedVIP(running.plan, removed.plan)
+				switch {
+				case !ok:
+				case removed.plan.keepalived():
+					// remove-failover.sh deletes every VIP of the set from
+					// the interface, whoever holds it, and keepalived does
+					// not add a deleted VIP back.
+					removed.problems.errorf(index("spec.virtualIPs", i),
+						"%s is also a VIP of IPFailover %s, and the Keepalived cleanup Jobs delete it from the nodes whoever holds it: drop it from this list (the Jobs then leave it alone), or remove the other set too",
+						addr, running.plan.owner())
+				default:
 					removed.problems.warnf(index("spec.virtualIPs", i),
-						"its cleanup Jobs delete %s, which IPFailover %s holds too: remove this IPFailover once the Jobs have completed",
+						"its cleanup Jobs delete %s, which IPFailover %s holds too (an agent that holds it adds it back within a reconcile): remove this IPFailover once the Jobs have completed",
 						addr, running.plan.owner())
 				}
 			}

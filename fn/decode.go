@@ -8,7 +8,6 @@ import (
 
 	kfn "github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
-	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/failoverkit/ipfailover/api/v1alpha1"
 )
@@ -30,31 +29,25 @@ func decode(obj *kfn.KubeObject) (*v1alpha1.IPFailover, problems) {
 		out.errorf("apiVersion", "%q is not served: use %s", v, v1alpha1.APIVersion)
 		return nil, out
 	}
-	text := []byte(obj.String())
-	var doc yaml.Node
-	if err := yaml.Unmarshal(text, &doc); err != nil {
-		out.errorf("", "cannot read the object: %v", err)
-		return nil, out
-	}
-	root := &doc
+	root := copyTree(obj.CopyToResourceNode().YNode(), map[*yaml.Node]*yaml.Node{})
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
 	}
-	checkFields(root, reflect.TypeFor[v1alpha1.IPFailover](), "", &out)
-	if _, err := sigsyaml.YAMLToJSONStrict(text); err != nil {
-		out.errorf("", "%v", err) // duplicate keys
+	if !resolveMerges(root, "", &out) {
+		return nil, out
 	}
+	checkFields(root, reflect.TypeFor[v1alpha1.IPFailover](), "", &out)
 
 	// Decode what is left; on a type mismatch, report it, drop the field
 	// and decode again, so that every mismatch is reported.
 	for range maxTypeErrors {
-		data, err := yaml.Marshal(root)
+		data, err := nodeJSON(root)
 		if err != nil {
 			out.errorf("", "cannot read the object: %v", err)
 			return nil, out
 		}
 		var ipf v1alpha1.IPFailover
-		err = sigsyaml.Unmarshal(data, &ipf)
+		err = json.Unmarshal(data, &ipf)
 		if err == nil {
 			return &ipf, out
 		}
@@ -64,13 +57,46 @@ func decode(obj *kfn.KubeObject) (*v1alpha1.IPFailover, problems) {
 			return nil, out
 		}
 		if !out.has(te.Field) {
-			out.errorf(te.Field, "is a %s, want %s", te.Value, kindName(te.Type))
+			out.errorf(te.Field, "is %s, want %s", jsonKind(te.Value), kindName(te.Type))
 		}
 		if !removePath(root, strings.Split(te.Field, ".")) {
 			return nil, out
 		}
 	}
 	return nil, out
+}
+
+// copyTree deep-copies a YAML tree, aliases pointing into the copy, so
+// that resolving merge keys leaves the input object alone.
+func copyTree(n *yaml.Node, seen map[*yaml.Node]*yaml.Node) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	if c, ok := seen[n]; ok {
+		return c
+	}
+	c := *n
+	seen[n] = &c
+	c.Content = make([]*yaml.Node, len(n.Content))
+	for i, e := range n.Content {
+		c.Content[i] = copyTree(e, seen)
+	}
+	c.Alias = copyTree(n.Alias, seen)
+	return &c
+}
+
+// jsonKind names the kind of JSON value an UnmarshalTypeError found, with
+// its article: "a string", "an array", "a number (1.5)".
+func jsonKind(v string) string {
+	switch {
+	case v == "array", v == "object":
+		return "an " + v
+	case v == "bool":
+		return "true or false"
+	case strings.HasPrefix(v, "number "):
+		return "the number " + strings.TrimPrefix(v, "number ")
+	}
+	return "a " + v
 }
 
 // maxTypeErrors bounds the decode-and-drop loop of decode.
@@ -89,6 +115,23 @@ func removePath(n *yaml.Node, path []string) bool {
 		return removePath(n.Content[i+1], path[1:])
 	}
 	return false
+}
+
+// unreported are the problems of later that are not about a field of p
+// or a field under it: a field that decoding dropped (as the wrong type,
+// say) is not reported again for the zero value left in its place.
+func (p problems) unreported(later problems) problems {
+	var out problems
+	for _, x := range later {
+		covered := false
+		for _, e := range p {
+			covered = covered || e.Field != "" && (x.Field == e.Field || strings.HasPrefix(x.Field, e.Field+".") || strings.HasPrefix(x.Field, e.Field+"["))
+		}
+		if !covered {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // has reports whether a problem was already reported at field.

@@ -68,6 +68,9 @@ const (
 	SCCPrivilegedRole  = "system:openshift:scc:privileged"
 	SCCHostNetworkRole = "system:openshift:scc:hostnetwork"
 
-	// HostnameLabel is the well-known node label the pods are pinned with.
+	// HostnameLabel is the well-known node label of the pods'
+	// anti-affinity (one pod of a set per node).
 	HostnameLabel = "kubernetes.io/hostname"
+	// NodeNameField is the node field the pods are pinned to spec.nodes by.
+	NodeNameField = "metadata.name"
 )

@@ -63,6 +63,9 @@ func FuzzRenderYAML(f *testing.F) {
 		"virtualIPs: [192.0.2.1]\ncheckInterval: 2\nresources: {limits: {cpu: lots}}\n",
 		"virtualIPs: [&a 192.0.2.1, *a]\nbogus: {x: 1}\n",
 		"nodes: {a: b}\ntolerations: [{key: 1}]\n",
+		"<<: &b {virtualIPs: [192.0.2.1]}\nvrrp: {<<: [{idOffset: 1}, *b]}\n",
+		"virtualIPs: [192.0.2.1]\nnodes: [NO, y]\nnodes: [on]\n",
+		"virtualIPs: [192.0.2.1, null, ~]\ninterface: 0x1F\n",
 	} {
 		f.Add(s)
 	}

@@ -1,6 +1,7 @@
 package fn
 
 import (
+	"encoding/json"
 	"fmt"
 	"path"
 	"regexp"
@@ -12,7 +13,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
-	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/failoverkit/ipfailover/api/v1alpha1"
 	"github.com/failoverkit/ipfailover/contract"
@@ -87,8 +87,13 @@ func asWorkload(o *kfn.KubeObject) (*workload, error) {
 		return nil, fmt.Errorf("cannot read spec.template: found %t, %v", found, err)
 	}
 	// Through JSON, so that the json tags of k8s.io/api apply (the SDK's
-	// typed conversion goes by YAML field names).
-	if err := sigsyaml.Unmarshal([]byte(tmpl.String()), &w.template); err != nil {
+	// typed conversion goes by YAML field names), read as YAML 1.2 like
+	// every input.
+	data, err := yamlToJSON(tmpl.String())
+	if err == nil {
+		err = json.Unmarshal(data, &w.template)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("cannot read spec.template: %v", err)
 	}
 	if n, found, err := o.NestedInt64("spec", "replicas"); err == nil && found {
@@ -233,7 +238,10 @@ func (im *importer) spec(s *v1alpha1.IPFailoverSpec, cfg contract.Config, name s
 	}
 	s.CheckScript = im.script(contract.EnvCheckScript, cfg.CheckScript)
 	s.NotifyScript = im.script(contract.EnvNotifyScript, cfg.NotifyScript)
-	im.importCheck(s, cfg)
+	im.keepImage(s)
+	if cfg.Check != nil || s.Target != v1alpha1.TargetKeepalived {
+		im.importCheck(s, cfg) // keepalived runs scripts only: with it, a script stays one
+	}
 	if cfg.CheckInterval != contract.DefaultCheckInterval {
 		s.CheckInterval = dur(cfg.CheckInterval)
 	}
@@ -282,6 +290,7 @@ func (im *importer) spec(s *v1alpha1.IPFailoverSpec, cfg contract.Config, name s
 	if r := w.container.Resources; len(r.Limits) > 0 || len(r.Requests) > 0 {
 		s.Resources = &r
 	}
+	im.warnDropped()
 }
 
 // unknownVars warns about OPENSHIFT_HA_* variables the contract does not
@@ -362,8 +371,10 @@ func (im *importer) script(envName, file string) string {
 	if ns != "" {
 		nsFlag = " -n " + ns
 	}
-	im.errorf(envName, "%s comes from ConfigMap %q (volume %q), which is not among the input files: pass it too, e.g. oc get configmap %s%s -o yaml > %s.yaml",
-		file, vol.ConfigMap.Name, vol.Name, vol.ConfigMap.Name, nsFlag, vol.ConfigMap.Name)
+	// The rest still imports: a partial spec the user completes beats
+	// none.
+	im.warnf(envName, "%s comes from ConfigMap %q (volume %q), which is not among the input files, so spec.%s is left out of the import: pass the ConfigMap too and import again, e.g. oc get configmap %s%s -o yaml > %s.yaml",
+		file, vol.ConfigMap.Name, vol.Name, scriptField(envName), vol.ConfigMap.Name, nsFlag, vol.ConfigMap.Name)
 	return ""
 }
 

@@ -52,29 +52,36 @@ func (p *plan) affinity() *corev1.Affinity {
 		}},
 	}}
 	if nodes := p.ipf.Spec.Nodes; len(nodes) > 0 {
+		// One term per node, ORed: a field selector on metadata.name
+		// takes exactly one value. Pinning by the node's name rather than
+		// by its kubernetes.io/hostname label works for every node name
+		// (up to 253 characters; a label value holds 63) and on clouds
+		// whose hostname label differs from the name.
+		terms := make([]corev1.NodeSelectorTerm, len(nodes))
+		for i, n := range nodes {
+			terms[i] = corev1.NodeSelectorTerm{MatchFields: []corev1.NodeSelectorRequirement{{
+				Key:      NodeNameField,
+				Operator: corev1.NodeSelectorOpIn,
+				Values:   []string{n},
+			}}}
+		}
 		a.NodeAffinity = &corev1.NodeAffinity{
-			RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{
-				NodeSelectorTerms: []corev1.NodeSelectorTerm{{
-					MatchExpressions: []corev1.NodeSelectorRequirement{{
-						Key:      HostnameLabel,
-						Operator: corev1.NodeSelectorOpIn,
-						Values:   nodes,
-					}},
-				}},
-			},
+			RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{NodeSelectorTerms: terms},
 		}
 	}
 	return a
 }
 
-// cleanupJob removes the set from one node. It has no
+// cleanupJob removes the set from one node (spec.nodeName). It has no
 // ttlSecondsAfterFinished: a GitOps tool would recreate a Job that deletes
 // itself, and run the cleanup again.
 func (p *plan) cleanupJob(node string) *batchv1.Job {
 	vols := p.volumes(true)
 	spec := p.podSpec(p.cleanupContainer(vols), vols)
 	spec.RestartPolicy = corev1.RestartPolicyNever
-	spec.NodeSelector = map[string]string{HostnameLabel: node}
+	// Bound to the node by name, past the scheduler: it runs on a
+	// cordoned node too, which is where a removal often happens.
+	spec.NodeName = node
 	meta := p.meta(jobName(p.name, node), ComponentCleanup)
 	meta.Annotations[AnnotationNode] = node
 	return &batchv1.Job{

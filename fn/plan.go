@@ -1,6 +1,8 @@
 package fn
 
 import (
+	"fmt"
+
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/failoverkit/ipfailover/api/v1alpha1"
@@ -45,6 +47,8 @@ func newPlan(ipf *v1alpha1.IPFailover) (*plan, problems) {
 	var out problems
 
 	checkNames(ipf, &out)
+	checkTolerations(s.Tolerations, &out)
+	checkResources(s.Resources, &out)
 	p.target = resolveTarget(s, &out)
 	p.image, p.pullPolicy = resolveImage(s, p.target, &out)
 	iface := resolveInterface(s, &out)
@@ -100,6 +104,14 @@ func newPlan(ipf *v1alpha1.IPFailover) (*plan, problems) {
 	}
 	out = append(out, contractProblems(cfg.Validate(), func(fe *contract.FieldError) bool {
 		switch {
+		case fe.Field == contract.FieldConfigName && ipf.Name == "":
+			return false // reported by checkNames
+		case fe.Field == contract.FieldPreemption:
+			// The contract quotes the variable (preempt_delay N, whole
+			// seconds); the spec holds a duration.
+			fe.Value = FormatDuration(cfg.Preemption.Delay)
+			fe.Rule = fmt.Sprintf("the delay is whole seconds from 0s to %s (keepalived's preempt_delay)", FormatDuration(contract.MaxPreemptDelay))
+			return true
 		case fe.Field == contract.FieldVirtualIPs && !complete:
 			return false // the entries were reported one by one
 		case p.keepalived() && fe.Field == contract.FieldHealthPort:

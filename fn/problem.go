@@ -2,6 +2,7 @@ package fn
 
 import (
 	"fmt"
+	"strings"
 
 	kfn "github.com/kptdev/krm-functions-sdk/go/fn"
 )
@@ -40,3 +41,12 @@ func (p problems) hasErrors() bool {
 
 // index is the path of entry i of a list field: "spec.nodes[2]".
 func index(field string, i int) string { return fmt.Sprintf("%s[%d]", field, i) }
+
+// mapKey is the path of key k of a map field: "spec.nodeSelector.zone",
+// or "spec.resources.limits[example.com/dev]" when k holds '.' or '/'.
+func mapKey(field, k string) string {
+	if strings.ContainsAny(k, "./[]") {
+		return field + "[" + k + "]"
+	}
+	return join(field, k)
+}

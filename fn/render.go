@@ -6,6 +6,8 @@ import (
 
 	kfn "github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
+
+	"github.com/failoverkit/ipfailover/api/v1alpha1"
 )
 
 // Output is the outcome of Render.
@@ -54,7 +56,7 @@ func Render(items kfn.KubeObjects, config *kfn.KubeObject) *Output {
 			continue
 		}
 		p, probs := newPlan(ipf)
-		s.problems = append(s.problems, probs...)
+		s.problems = append(s.problems, s.problems.unreported(probs)...)
 		s.plan = p
 	}
 	crossCheck(srcs)
@@ -94,8 +96,14 @@ func gather(items kfn.KubeObjects, config *kfn.KubeObject, results *kfn.Results)
 		srcs = append(srcs, s)
 	}
 	for i, it := range items {
-		if IsIPFailover(it) {
+		switch {
+		case IsIPFailover(it):
 			add(it, i)
+		case it.GroupVersionKind().Group == v1alpha1.Group:
+			// Passed through, it would reach the API server, which serves
+			// no such kind; the object was meant to be rendered.
+			*results = append(*results, kfn.ConfigObjectResult(fmt.Sprintf(
+				"kind %q is not a kind of %s: the only kind is %s (case matters)", it.GetKind(), v1alpha1.Group, v1alpha1.Kind), it, kfn.Error))
 		}
 	}
 	if config != nil && !config.IsEmpty() {

@@ -14,7 +14,8 @@ import (
 // ToKubeObject serialises a typed Kubernetes object (k8s.io/api) the way a
 // person would write it: fields in the order of the Go types with
 // apiVersion, kind and metadata first, block style, multi-line strings as
-// literal blocks, and without the noise typed structs carry (null
+// literal blocks, strings a YAML 1.1 reader would misread quoted (see
+// AmbiguousInYAML11), and without the noise typed structs carry (null
 // creationTimestamp, empty status, resources: {}, strategy: {} …). Env
 // entries keep an explicit value: "" so that every variable is visibly set.
 func ToKubeObject(v any) (*kfn.KubeObject, error) {
@@ -30,6 +31,7 @@ func ToKubeObject(v any) (*kfn.KubeObject, error) {
 	}
 	prune(root)
 	restyle(root)
+	quoteYAML11(root)
 	orderTop(root)
 	return kfn.MoveToKubeObject(yaml.NewRNode(root)), nil
 }

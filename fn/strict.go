@@ -20,7 +20,8 @@ var (
 // checkFields walks a YAML value against the Go type it will be decoded
 // into and reports every mapping key that has no json field of that name
 // (exactly: encoding/json would also accept other cases), and every
-// duration or quantity that does not parse, each with its field path. It
+// duration or quantity that does not parse, and every null list entry,
+// each with its field path. It
 // removes what it reports from the tree, so that the rest still decodes
 // and can be checked. Other type mismatches are left to the JSON decoder,
 // which reports them with a path too. It returns false when n itself is
@@ -70,7 +71,7 @@ func checkFields(n *yaml.Node, t reflect.Type, path string, out *problems) bool 
 		}
 		kept := n.Content[:0]
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			if checkFields(n.Content[i+1], t.Elem(), join(path, n.Content[i].Value), out) {
+			if checkFields(n.Content[i+1], t.Elem(), mapKey(path, n.Content[i].Value), out) {
 				kept = append(kept, n.Content[i], n.Content[i+1])
 			}
 		}
@@ -80,6 +81,10 @@ func checkFields(n *yaml.Node, t reflect.Type, path string, out *problems) bool 
 			return true
 		}
 		for i, e := range n.Content {
+			if d := deAlias(e); d.Kind == yaml.ScalarNode && d.ShortTag() == yaml.NodeTagNull {
+				out.errorf(index(path, i), "is empty (null): remove the entry, or give it a value")
+				continue
+			}
 			if !checkFields(e, t.Elem(), index(path, i), out) {
 				e.Kind, e.Tag, e.Value, e.Content = yaml.ScalarNode, "!!null", "null", nil
 			}

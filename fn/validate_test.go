@@ -38,10 +38,11 @@ func TestValidation(t *testing.T) {
 		{"health port equals monitor port", vip + "monitorPort: 1985\n", []string{"error spec.healthPort: equals the monitor port"}},
 		{"intervals", vip + "checkInterval: 1500ms\npreemption: {delay: 2000s}\nvrrp: {advertInterval: 1500ms}\n", []string{
 			"error spec.checkInterval: whole seconds",
-			"error spec.preemption.delay: whole seconds 0..1000",
+			`error spec.preemption.delay: "2000s": the delay is whole seconds from 0s to 1000s`,
 			"error spec.vrrp.advertInterval: VRRPv2 adverts are whole seconds",
 		}},
 		{"duration without unit", vip + "checkInterval: 2\n", []string{"error spec.checkInterval: has no unit"}},
+		{"sub-second preemption delay", vip + "preemption: {delay: 1500ms}\n", []string{`error spec.preemption.delay: "1.5s": the delay is whole seconds`}},
 		{"never with delay", vip + "preemption: {never: true, delay: 10s}\n", []string{"error spec.preemption.delay: exclude each other"}},
 		{"v3 sub-second is fine", vip + "vrrp: {version: 3, advertInterval: 100ms}\n", nil},
 		{"unknown fields, all with paths", vip + "vrrp: {idoffset: 3}\nbogus: 1\n", []string{

@@ -13,5 +13,15 @@ func parseVIPs(entries []string) ([]contract.Range, bool, problems) {
 	if err == nil {
 		return ranges, true, nil
 	}
-	return ranges, false, contractProblems(err, nil)
+	// The contract's advice for an empty entry is about the commas of the
+	// variable; in the spec it is an entry to drop.
+	var out problems
+	for i, e := range entries {
+		if e == "" {
+			out.errorf(index("spec.virtualIPs", i), "is empty: remove the entry")
+		}
+	}
+	return ranges, false, append(out, contractProblems(err, func(fe *contract.FieldError) bool {
+		return fe.Index < 0 || fe.Index >= len(entries) || entries[fe.Index] != ""
+	})...)
 }

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/failoverkit/ipfailover/fn"
 )
 
 func TestParseSelector(t *testing.T) {
@@ -46,8 +48,8 @@ func TestFormatDuration(t *testing.T) {
 		100 * time.Millisecond:  "100ms",
 		1500 * time.Millisecond: "1.5s",
 	} {
-		if got := formatDuration(d); got != want {
-			t.Errorf("formatDuration(%v) = %q, want %q", d, got, want)
+		if got := fn.FormatDuration(d); got != want {
+			t.Errorf("FormatDuration(%v) = %q, want %q", d, got, want)
 		}
 	}
 }

@@ -9,6 +9,8 @@ import (
 
 	kfn "github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
+
+	"github.com/failoverkit/ipfailover/fn"
 )
 
 // yamlFiles expands the arguments into the YAML files to read: a file is
@@ -61,8 +63,12 @@ func readObjects(args []string) (kfn.KubeObjects, error) {
 		if err != nil {
 			return nil, err
 		}
-		if strings.TrimSpace(string(data)) == "" {
+		data, any := dropEmptyDocuments(data)
+		if !any {
 			continue
+		}
+		if err := fn.CheckObjects(data); err != nil {
+			return nil, fmt.Errorf("reading %s: %w", f, err)
 		}
 		in, err := kfn.ParseKubeObjects(data)
 		if err != nil {
@@ -78,4 +84,42 @@ func readObjects(args []string) (kfn.KubeObjects, error) {
 		}
 	}
 	return objs, nil
+}
+
+// dropEmptyDocuments blanks the separator after each document that holds
+// only comments or blank lines, merging it into the next one (the SDK
+// refuses an empty document), so that every line keeps its number for
+// messages. It reports whether any document has content.
+func dropEmptyDocuments(data []byte) ([]byte, bool) {
+	lines := strings.SplitAfter(string(data), "\n")
+	content, any, last := false, false, -1
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if rest, ok := strings.CutPrefix(l, "---"); ok {
+			if r := strings.TrimSpace(rest); r == "" || r[0] == '#' {
+				if !content {
+					lines[i] = blankLine(l)
+				} else {
+					last = i
+				}
+				content = false
+				continue
+			}
+		}
+		if t != "" && t[0] != '#' {
+			content, any = true, true
+		}
+	}
+	if !content && last >= 0 {
+		lines[last] = blankLine(lines[last]) // nothing follows the last separator
+	}
+	return []byte(strings.Join(lines, "")), any
+}
+
+// blankLine is an empty line in place of l, keeping its line break.
+func blankLine(l string) string {
+	if strings.HasSuffix(l, "\n") {
+		return "\n"
+	}
+	return ""
 }

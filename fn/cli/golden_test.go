@@ -21,6 +21,8 @@ var update = flag.Bool("update", false, "rewrite the expected files of testdata/
 //	args            the command line, one argument per line; without it the
 //	                case runs the KRM function on input.yaml (below)
 //	env             KEY=VALUE lines; VALUE @FILE reads FILE of the case
+//	stdin           for KRM cases: stdin as is, instead of the ResourceList
+//	                made of input.yaml and fnconfig.yaml
 //	input.yaml      the input objects; for KRM cases they become the items
 //	                of the ResourceList, annotated with their path and index
 //	                as kpt does
@@ -81,6 +83,8 @@ func runCase(t *testing.T, dir string) (string, string) {
 	var stdin []byte
 	if data, err := os.ReadFile("args"); err == nil {
 		args = strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	} else if data, err := os.ReadFile("stdin"); err == nil {
+		stdin = data
 	} else {
 		stdin = resourceList(t)
 	}

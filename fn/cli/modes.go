@@ -18,13 +18,17 @@ func runKRM(env Env) int {
 		fmt.Fprintf(env.Stderr, "ipfailover-render: reading stdin: %v\n", err)
 		return ExitError
 	}
+	if err := fn.CheckResourceList(in); err != nil {
+		fmt.Fprintf(env.Stderr, "ipfailover-render: stdin: %v (with no arguments, stdin must be a ResourceList; see --help)\n", err)
+		return ExitError
+	}
 	rl, err := kfn.ParseResourceList(in)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "ipfailover-render: %v (with no arguments, stdin must be a ResourceList; see --help)\n", err)
 		return ExitError
 	}
 	ok, _ := fn.Process(rl)
-	out, err := rl.ToYAML()
+	out, err := fn.ResourceListYAML(rl)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "ipfailover-render: writing the ResourceList: %v\n", err)
 		return ExitError
@@ -63,6 +67,10 @@ func runFiles(env Env, args []string) int {
 // generated objects as a YAML stream on stdout. Being a generator, it does
 // not read stdin.
 func runLegacyPlugin(env Env, config string) int {
+	if err := fn.CheckObjects([]byte(config)); err != nil {
+		fmt.Fprintf(env.Stderr, "ipfailover-render: %s: %v\n", EnvPluginConfig, err)
+		return ExitError
+	}
 	obj, err := kfn.ParseKubeObject([]byte(config))
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "ipfailover-render: %s: %v\n", EnvPluginConfig, err)

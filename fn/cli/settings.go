@@ -54,7 +54,9 @@ func applySettings(objs kfn.KubeObjects, lookup func(string) (string, bool)) {
 		if !fn.IsIPFailover(o) {
 			continue
 		}
-		if namespace != "" && o.GetNamespace() == "" {
+		// Only a namespace that is missing: one of the wrong type is left
+		// for validation to report.
+		if ns, _, err := o.NestedString("metadata", "namespace"); namespace != "" && err == nil && ns == "" {
 			_ = o.SetNamespace(namespace)
 		}
 		if image == "" {

@@ -42,6 +42,12 @@ func TestApplySettings(t *testing.T) {
 			wantNamespace: "own",
 		},
 		{
+			name:          "a namespace of the wrong type is left to validation",
+			env:           map[string]string{EnvNamespace: "sidecar"},
+			meta:          "namespace: [own]",
+			wantNamespace: "",
+		},
+		{
 			name:      "agent image by default",
 			env:       map[string]string{EnvArgoPrefix + EnvAgentImage: agentImage},
 			wantImage: agentImage,

@@ -1,9 +1,6 @@
 package cli
 
 import (
-	"strconv"
-	"time"
-
 	kfn "github.com/kptdev/krm-functions-sdk/go/fn"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -21,7 +18,7 @@ func SpecObject(ipf *v1alpha1.IPFailover) (*kfn.KubeObject, error) {
 	s := &ipf.Spec
 	set := func(d *metav1.Duration, path ...string) {
 		if d != nil {
-			_ = obj.SetNestedString(formatDuration(d.Duration), path...)
+			_ = obj.SetNestedString(fn.FormatDuration(d.Duration), path...)
 		}
 	}
 	set(s.CheckInterval, "spec", "checkInterval")
@@ -32,12 +29,4 @@ func SpecObject(ipf *v1alpha1.IPFailover) (*kfn.KubeObject, error) {
 		set(s.VRRP.AdvertInterval, "spec", "vrrp", "advertInterval")
 	}
 	return obj, nil
-}
-
-// formatDuration writes whole seconds as "300s", anything else as Go does.
-func formatDuration(d time.Duration) string {
-	if d%time.Second == 0 {
-		return strconv.FormatInt(int64(d/time.Second), 10) + "s"
-	}
-	return d.String()
 }

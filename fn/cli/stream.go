@@ -12,7 +12,8 @@ import (
 )
 
 // writeStream writes objects as a YAML stream for kubectl apply or Argo
-// CD: no local-config objects, no IPFailover (it is rendered, not applied),
+// CD: strings quoted for YAML 1.1 readers (fn.QuoteForYAML11), no
+// local-config objects, no IPFailover (it is rendered, not applied),
 // and none of the annotations that only tell kpt where an object lives.
 func writeStream(w io.Writer, objs kfn.KubeObjects) error {
 	var b strings.Builder
@@ -22,6 +23,7 @@ func writeStream(w io.Writer, objs kfn.KubeObjects) error {
 			continue
 		}
 		o = o.Copy()
+		fn.QuoteForYAML11(kfn.KubeObjects{o})
 		for k := range o.GetAnnotations() {
 			if strings.HasPrefix(k, "internal.config.kubernetes.io/") ||
 				k == kioutil.LegacyPathAnnotation || k == kioutil.LegacyIndexAnnotation || k == kioutil.LegacyIdAnnotation {

@@ -88,7 +88,7 @@ func TestNodeImageCleanup(t *testing.T) {
 			}
 
 			pod := &job.Spec.Template.Spec
-			args := append([]string{"run", "--rm", "--network", "container:" + holder}, podFlags(t, pod, pod.NodeSelector["kubernetes.io/hostname"], c, nil)...)
+			args := append([]string{"run", "--rm", "--network", "container:" + holder}, podFlags(t, pod, pod.NodeName, c, nil)...)
 			args = append(args, img)
 			args = append(args, c.Args...)
 			r := run(t, "", nil, "docker", args...)

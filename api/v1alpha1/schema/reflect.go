@@ -144,6 +144,11 @@ func (g *generator) object(t reflect.Type) (Props, error) {
 			return Props{}, fmt.Errorf("%s.%s: %w", t, f.Name, err)
 		}
 		fp.Description = doc.Text
+		if deref(f.Type) == metaType {
+			// The API server allows nothing under properties.metadata of
+			// a CRD schema but name and generateName: no description.
+			fp.Description = ""
+		}
 		if err := applyMarkers(&fp, doc, deref(f.Type)); err != nil {
 			return Props{}, fmt.Errorf("%s.%s: %w", t, f.Name, err)
 		}

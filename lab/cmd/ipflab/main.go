@@ -93,7 +93,7 @@ func up(log *slog.Logger, cfg cluster.Config) error {
 	for _, n := range l.Nodes {
 		fmt.Printf("  %-9s %-13s ip -n %s -br addr show dev %s\n", n.Name, n.Address, n.Netns, n.Interface)
 	}
-	fmt.Printf("  client    %-13s ip netns exec %s ping 192.0.2.200\n\n", l.Client.Address, l.Client.Netns)
+	fmt.Printf("  client    %-13s ip netns exec %s bash   (a shell outside the nodes)\n\n", l.Client.Address, l.Client.Netns)
 	fmt.Printf("The same as JSON: %s/lab.json. Take it down with: make lab-down\n", l.Dir)
 	return nil
 }
