@@ -22,4 +22,12 @@
 //   - reading a Config from an environment and writing one back.
 //
 // It does no I/O: callers pass a lookup function for the environment.
+//
+// The variables are one table, variables in names.go: each row gives a
+// variable's name, the Field findings name it by, and whether only our
+// agent reads it. KnownVars, AgentOnly and Field.EnvName are derived from
+// it. To add a setting: a name constant and a Field, one row in the table,
+// its field in Config (and default), its decoding in FromEnv and encoding
+// in Env; in the renderer, its spec path in fn/fieldpath.go, its resolution
+// in fn/resolve.go and its import in fn/import.go.
 package contract

@@ -42,37 +42,6 @@ const (
 	FieldCheckTLSInsecure
 )
 
-var fieldEnv = map[Field]string{
-	FieldConfigName:       EnvConfigName,
-	FieldVirtualIPs:       EnvVirtualIPs,
-	FieldVIPGroups:        EnvVIPGroups,
-	FieldInterface:        EnvInterface,
-	FieldMonitorPort:      EnvMonitorPort,
-	FieldReplicaCount:     EnvReplicaCount,
-	FieldVRIDOffset:       EnvVRIDOffset,
-	FieldExcludedVRIDs:    EnvExcludedVRIDs,
-	FieldIPTablesChain:    EnvIPTablesChain,
-	FieldCheckScript:      EnvCheckScript,
-	FieldCheckInterval:    EnvCheckInterval,
-	FieldNotifyScript:     EnvNotifyScript,
-	FieldPreemption:       EnvPreemption,
-	FieldUnicastPeers:     EnvUnicastPeers,
-	FieldUnicastSource:    EnvUnicastSource,
-	FieldMulticastSource:  EnvMulticastSource,
-	FieldVRRPVersion:      EnvVRRPVersion,
-	FieldAdvertInterval:   EnvAdvertInterval,
-	FieldHealthPort:       EnvHealthPort,
-	FieldPriority:         EnvPriority,
-	FieldNodes:            EnvNodes,
-	FieldNodeName:         EnvNodeName,
-	FieldIPTablesBackend:  EnvIPTablesBackend,
-	FieldCheckTCP:         EnvCheckTCP,
-	FieldCheckHTTP:        EnvCheckHTTP,
-	FieldCheckHTTPStatus:  EnvCheckHTTPStatus,
-	FieldCheckTimeout:     EnvCheckTimeout,
-	FieldCheckTLSInsecure: EnvCheckTLSInsecure,
-}
-
 // EnvName is the environment variable that carries the field.
 func (f Field) EnvName() string {
 	if n, ok := fieldEnv[f]; ok {

@@ -46,12 +46,69 @@ const (
 	EnvIPTablesBackend = "OPENSHIFT_HA_IPTABLES_BACKEND"
 )
 
-// agentOnly are the variables only our agent reads; the image ignores them.
-var agentOnly = map[string]bool{
-	EnvVRRPVersion: true, EnvAdvertInterval: true, EnvHealthPort: true, EnvPriority: true,
-	EnvNodes: true, EnvNodeName: true, EnvIPTablesBackend: true,
-	EnvCheckTCP: true, EnvCheckHTTP: true, EnvCheckHTTPStatus: true, EnvCheckTimeout: true, EnvCheckTLSInsecure: true,
+// variable is one row of the contract: the variable's name, the Field that
+// names it in findings (FieldUnknown for variables nothing validates), and
+// whether only our agent reads it (the image ignores it, so a Deployment for
+// OpenShift's keepalived-ipfailover image can leave it out).
+type variable struct {
+	name      string
+	field     Field
+	agentOnly bool
 }
+
+// variables lists every variable of the contract once, the image's and
+// ours, in KnownVars order. KnownVars, AgentOnly and Field.EnvName are
+// derived from it: a new variable is one row here (plus its decoding in
+// FromEnv and encoding in Env).
+var variables = []variable{
+	{EnvConfigName, FieldConfigName, false},
+	{EnvVirtualIPs, FieldVirtualIPs, false},
+	{EnvVIPGroups, FieldVIPGroups, false},
+	{EnvInterface, FieldInterface, false},
+	{EnvMonitorPort, FieldMonitorPort, false},
+	{EnvReplicaCount, FieldReplicaCount, false},
+	{EnvVRIDOffset, FieldVRIDOffset, false},
+	{EnvExcludedVRIDs, FieldExcludedVRIDs, false},
+	{EnvIPTablesChain, FieldIPTablesChain, false},
+	{EnvNFTablesRule, FieldUnknown, false},
+	{EnvCheckScript, FieldCheckScript, false},
+	{EnvCheckInterval, FieldCheckInterval, false},
+	{EnvNotifyScript, FieldNotifyScript, false},
+	{EnvPreemption, FieldPreemption, false},
+	{EnvUnicastPeers, FieldUnicastPeers, false},
+	{EnvUnicastSource, FieldUnicastSource, false},
+	{EnvMulticastSource, FieldMulticastSource, false},
+	{EnvAdminEmails, FieldUnknown, false},
+	{EnvSMTPServer, FieldUnknown, false},
+	{EnvUseUnicast, FieldUnknown, false},
+	{EnvSelector, FieldUnknown, false},
+	{EnvVRRPVersion, FieldVRRPVersion, true},
+	{EnvAdvertInterval, FieldAdvertInterval, true},
+	{EnvHealthPort, FieldHealthPort, true},
+	{EnvPriority, FieldPriority, true},
+	{EnvNodes, FieldNodes, true},
+	{EnvNodeName, FieldNodeName, true},
+	{EnvIPTablesBackend, FieldIPTablesBackend, true},
+	{EnvCheckTCP, FieldCheckTCP, true},
+	{EnvCheckHTTP, FieldCheckHTTP, true},
+	{EnvCheckHTTPStatus, FieldCheckHTTPStatus, true},
+	{EnvCheckTimeout, FieldCheckTimeout, true},
+	{EnvCheckTLSInsecure, FieldCheckTLSInsecure, true},
+}
+
+// agentOnly and fieldEnv index variables.
+var agentOnly, fieldEnv = func() (map[string]bool, map[Field]string) {
+	only, env := map[string]bool{}, map[Field]string{}
+	for _, v := range variables {
+		if v.agentOnly {
+			only[v.name] = true
+		}
+		if v.field != FieldUnknown {
+			env[v.field] = v.name
+		}
+	}
+	return only, env
+}()
 
 // AgentOnly reports whether only our agent reads the variable, so a
 // Deployment for OpenShift's keepalived-ipfailover image can leave it out.
@@ -60,14 +117,11 @@ func AgentOnly(name string) bool { return agentOnly[name] }
 // KnownVars lists every variable of the contract, the image's and ours, in
 // a fixed order.
 func KnownVars() []string {
-	return []string{
-		EnvConfigName, EnvVirtualIPs, EnvVIPGroups, EnvInterface, EnvMonitorPort, EnvReplicaCount,
-		EnvVRIDOffset, EnvExcludedVRIDs, EnvIPTablesChain, EnvNFTablesRule, EnvCheckScript,
-		EnvCheckInterval, EnvNotifyScript, EnvPreemption, EnvUnicastPeers, EnvUnicastSource,
-		EnvMulticastSource, EnvAdminEmails, EnvSMTPServer, EnvUseUnicast, EnvSelector,
-		EnvVRRPVersion, EnvAdvertInterval, EnvHealthPort, EnvPriority, EnvNodes, EnvNodeName,
-		EnvIPTablesBackend, EnvCheckTCP, EnvCheckHTTP, EnvCheckHTTPStatus, EnvCheckTimeout, EnvCheckTLSInsecure,
+	names := make([]string, len(variables))
+	for i, v := range variables {
+		names[i] = v.name
 	}
+	return names
 }
 
 // ScrubbedName is the config name reduced the way the image derives

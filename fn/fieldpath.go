@@ -36,10 +36,10 @@ var specFields = map[contract.Field]string{
 	contract.FieldCheckTLSInsecure: "spec.check.http.insecureSkipTLSVerify",
 }
 
-// SpecPath is the spec field path of a contract finding, with the entry
+// specPath is the spec field path of a contract finding, with the entry
 // index for list fields: FieldVirtualIPs with Index 3 is
 // "spec.virtualIPs[3]".
-func SpecPath(f contract.Field, i int) string {
+func specPath(f contract.Field, i int) string {
 	p, ok := specFields[f]
 	if !ok {
 		p = "spec"
@@ -65,9 +65,9 @@ func contractProblems(err error, keep func(*contract.FieldError) bool) problems 
 		}
 		msg := fieldMessage(fe)
 		if fe.Other >= 0 {
-			msg += " (also " + SpecPath(fe.Field, fe.Other) + ")"
+			msg += " (also " + specPath(fe.Field, fe.Other) + ")"
 		}
-		out.errorf(SpecPath(fe.Field, fe.Index), "%s", msg)
+		out.errorf(specPath(fe.Field, fe.Index), "%s", msg)
 	}
 	return out
 }

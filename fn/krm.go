@@ -54,23 +54,6 @@ func FormatResult(r *kfn.Result) string {
 	return b.String()
 }
 
-// WriteResults writes the results of at least severity min (kfn.Error:
-// errors only; kfn.Warning: errors and warnings; kfn.Info: all), one line
-// each, errors first.
-func WriteResults(w io.Writer, results kfn.Results, min kfn.Severity) error {
-	rank := map[kfn.Severity]int{kfn.Error: 0, kfn.Warning: 1, kfn.Info: 2, "": 2}
-	for level := 0; level <= rank[min]; level++ {
-		for _, r := range results {
-			if rank[r.Severity] == level {
-				if _, err := fmt.Fprintln(w, FormatResult(r)); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
-}
-
 // ResourceListYAML writes rl as the SDK's ResourceList.ToYAML does, but
 // with the items in their order: the SDK sorts them by kind and name,
 // while a function should return the items it does not change as it got

@@ -7,9 +7,9 @@ import (
 	kfn "github.com/kptdev/krm-functions-sdk/go/fn"
 )
 
-// Problem is one finding about an IPFailover: an error (the set is not
+// problem is one finding about an IPFailover: an error (the set is not
 // rendered) or a warning (it is, but the choice is risky).
-type Problem struct {
+type problem struct {
 	// Severity is kfn.Error or kfn.Warning.
 	Severity kfn.Severity
 	// Field is the path of the offending field, e.g. "spec.virtualIPs[3]",
@@ -20,14 +20,14 @@ type Problem struct {
 }
 
 // problems collects the findings about one object.
-type problems []Problem
+type problems []problem
 
 func (p *problems) errorf(field, format string, args ...any) {
-	*p = append(*p, Problem{Severity: kfn.Error, Field: field, Message: fmt.Sprintf(format, args...)})
+	*p = append(*p, problem{Severity: kfn.Error, Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
 func (p *problems) warnf(field, format string, args ...any) {
-	*p = append(*p, Problem{Severity: kfn.Warning, Field: field, Message: fmt.Sprintf(format, args...)})
+	*p = append(*p, problem{Severity: kfn.Warning, Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
 func (p problems) hasErrors() bool {

@@ -256,7 +256,7 @@ func generatedPath(obj *kfn.KubeObject, p *plan) string {
 }
 
 // result turns a problem of obj into a KRM result.
-func result(obj *kfn.KubeObject, pr Problem) *kfn.Result {
+func result(obj *kfn.KubeObject, pr problem) *kfn.Result {
 	r := &kfn.Result{
 		Message:  pr.Message,
 		Severity: pr.Severity,

@@ -232,3 +232,42 @@ func checkIPTablesChain(chain string, out *problems) {
 		out.errorf("spec.iptablesChain", "%q is not an iptables chain name (at most %d characters, no white space, not starting with '-'); use \"\" to disable the rule", chain, MaxChainLen)
 	}
 }
+
+// resolvePreemption applies the default delay and rejects never+delay.
+func resolvePreemption(pre *v1alpha1.Preemption, out *problems) contract.Preemption {
+	res := contract.Preemption{Delay: contract.DefaultPreemptDelay}
+	if pre == nil {
+		return res
+	}
+	if pre.Never {
+		if pre.Delay != nil {
+			out.errorf("spec.preemption.delay", "never and delay exclude each other: a node that never preempts has no delay")
+		}
+		return contract.Preemption{Never: true}
+	}
+	if pre.Delay != nil {
+		res.Delay = pre.Delay.Duration
+	}
+	return res
+}
+
+// resolveVRRP fills the protocol settings of cfg, keeping its defaults
+// for what the spec leaves out.
+func resolveVRRP(v *v1alpha1.VRRP, cfg *contract.Config, out *problems) {
+	if v == nil {
+		return
+	}
+	if v.Version != 0 {
+		cfg.VRRPVersion = int(v.Version)
+	}
+	if v.AdvertInterval != nil {
+		cfg.AdvertInterval = v.AdvertInterval.Duration
+	}
+	if v.IDOffset != nil {
+		cfg.VRIDOffset = int(*v.IDOffset)
+	}
+	for _, x := range v.ExcludedIDs {
+		cfg.ExcludedVRIDs = append(cfg.ExcludedVRIDs, int(x))
+	}
+	cfg.UnicastPeers = parsePeers(v.UnicastPeers, out)
+}

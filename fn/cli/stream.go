@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"io"
 	"strings"
 
@@ -47,9 +48,26 @@ func report(env Env, results kfn.Results, errorsOnly bool) int {
 	if errorsOnly {
 		min = kfn.Error
 	}
-	_ = fn.WriteResults(env.Stderr, results, min)
+	_ = writeResults(env.Stderr, results, min)
 	if results.ExitCode() != 0 {
 		return ExitError
 	}
 	return ExitOK
+}
+
+// writeResults writes the results of at least severity min (kfn.Error:
+// errors only; kfn.Warning: errors and warnings; kfn.Info: all), one line
+// each, errors first.
+func writeResults(w io.Writer, results kfn.Results, min kfn.Severity) error {
+	rank := map[kfn.Severity]int{kfn.Error: 0, kfn.Warning: 1, kfn.Info: 2, "": 2}
+	for level := 0; level <= rank[min]; level++ {
+		for _, r := range results {
+			if rank[r.Severity] == level {
+				if _, err := fmt.Fprintln(w, fn.FormatResult(r)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }

@@ -36,4 +36,8 @@
 // namespace after Do returns, which is how tests hand namespaced sockets to
 // code under test. Commands started from inside Do inherit the namespace as
 // well, but prefer [NS.Run], which uses `ip netns exec`.
+//
+// The namespace machinery itself (namespaces, bounded commands, processes,
+// the bridge) is the error-returning package internal/nslab, which the
+// benchmark uses directly; this package adapts it to testing.TB.
 package nstest

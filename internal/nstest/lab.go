@@ -11,13 +11,12 @@ import (
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
+
+	"github.com/failoverkit/ipfailover/internal/nslab"
 )
 
 // HostIfname is the name of the single interface of every lab host.
 const HostIfname = "eth0"
-
-// bridgeName is the bridge inside the switch namespace.
-const bridgeName = "br0"
 
 // maxHostNameLen keeps namespace names short and readable.
 const maxHostNameLen = 8
@@ -77,13 +76,9 @@ func NewLab(t testing.TB, hosts ...HostConfig) *Lab {
 	}
 	l := &Lab{t: t, hosts: map[string]*Host{}}
 	l.Switch = NewNS(t, "sw")
-	l.Switch.Sysctl("net.ipv6.conf.all.disable_ipv6", "1")
-	l.Switch.Sysctl("net.ipv6.conf.default.disable_ipv6", "1")
 	// No snooping: link-local multicast (224.0.0.18, ff02::12) must reach
-	// every port as on a dumb switch. No STP delay.
-	mustCmd(t, "ip", "-n", l.Switch.Name, "link", "add", bridgeName, "type", "bridge",
-		"mcast_snooping", "0", "forward_delay", "0", "stp_state", "0")
-	mustCmd(t, "ip", "-n", l.Switch.Name, "link", "set", bridgeName, "up")
+	// every port as on a dumb switch. No STP delay. IPv6 off on the switch.
+	must(t, nslab.AddBridge(l.Switch.ns))
 
 	for i, hc := range hosts {
 		l.addHost(i, hc)
@@ -123,13 +118,7 @@ func (l *Lab) addHost(i int, hc HostConfig) {
 	h := &Host{NS: ns, HostName: hc.Name, Ifname: HostIfname, Addrs: addrs, lab: l, port: fmt.Sprintf("sp%d", i)}
 	// Both ends are created from the switch side: the host end is born in
 	// the host namespace, so nothing ever appears in the caller's one.
-	mustCmd(t, "ip", "-n", l.Switch.Name, "link", "add", h.port, "type", "veth",
-		"peer", "name", HostIfname, "netns", ns.Name)
-	mustCmd(t, "ip", "-n", l.Switch.Name, "link", "set", h.port, "master", bridgeName, "up")
-	for _, p := range addrs {
-		mustCmd(t, "ip", "-n", ns.Name, "addr", "add", p.String(), "dev", HostIfname)
-	}
-	mustCmd(t, "ip", "-n", ns.Name, "link", "set", HostIfname, "up")
+	must(t, nslab.Plug(l.Switch.ns, ns.ns, h.port, HostIfname, addrs))
 
 	link, err := ns.Handle().LinkByName(HostIfname)
 	if err != nil {
@@ -180,24 +169,20 @@ func (h *Host) Addr(family int) netip.Addr {
 // traffic, not as when a cable is pulled).
 func (h *Host) Cut() {
 	h.t.Helper()
-	mustCmd(h.t, "ip", "-n", h.lab.Switch.Name, "link", "set", h.port, "nomaster")
+	must(h.t, nslab.Cut(h.lab.Switch.ns, h.port))
 }
 
 // Restore undoes Cut.
 func (h *Host) Restore() {
 	h.t.Helper()
-	mustCmd(h.t, "ip", "-n", h.lab.Switch.Name, "link", "set", h.port, "master", bridgeName)
+	must(h.t, nslab.Restore(h.lab.Switch.ns, h.port))
 }
 
 // SetCarrier takes the switch port down (false) or up (true); eth0 then
 // loses or regains its carrier, as when a cable is pulled.
 func (h *Host) SetCarrier(up bool) {
 	h.t.Helper()
-	state := "down"
-	if up {
-		state = "up"
-	}
-	mustCmd(h.t, "ip", "-n", h.lab.Switch.Name, "link", "set", h.port, state)
+	must(h.t, nslab.SetCarrier(h.lab.Switch.ns, h.port, up))
 }
 
 // WaitLinkLocal waits, at most timeout, until eth0 has an IPv6 link-local
@@ -230,11 +215,10 @@ func (h *Host) WaitLinkLocal(timeout time.Duration) netip.Addr {
 	return ll
 }
 
-// mustCmd runs a command in the caller's namespace (only `ip -n ...` style
-// commands that act on a named namespace are used with it).
-func mustCmd(t testing.TB, args ...string) {
+// must fails the test on a lab error.
+func must(t testing.TB, err error) {
 	t.Helper()
-	if out, err := runCmd(args...); err != nil {
-		t.Fatalf("nstest: %v: %v: %s", args, err, out)
+	if err != nil {
+		t.Fatalf("nstest: %v", err)
 	}
 }

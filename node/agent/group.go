@@ -26,7 +26,7 @@ type group struct {
 	expect    packet.Group  // what received adverts must match
 	timers    map[fsm.TimerKind]*time.Timer
 	burst     Stopper
-	refreshed time.Time // last announcement restarted by refreshAnnouncement
+	refreshed time.Time // last burst restarted for fsm.AnnounceAgain
 	buf       []byte
 	// sent and recv are this group's advert counters, looked up once
 	// (WithLabelValues hashes and locks on every call; adverts are the
@@ -61,6 +61,7 @@ func newGroup(spec contract.Group, cfg contract.Config, prio uint8, primary neti
 		Preempt:        !cfg.Preemption.Never,
 		PreemptDelay:   cfg.Preemption.Delay,
 		Primary:        primary,
+		HealActions:    true,
 	})
 	if err != nil {
 		return nil, err

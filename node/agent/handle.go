@@ -55,18 +55,10 @@ func (a *Agent) onPacket(p transport.Packet) {
 			a.log.Debug("advert address list differs from ours", "vrid", g.vrid, "src", p.Src, "addrs", res.Advert.Addrs)
 		}
 	}
-	wasMaster := g.m.State() == fsm.Master
 	a.apply(g, g.m.Handle(fsm.AdvertReceived{Src: p.Src, Priority: res.Advert.Priority, Interval: res.Advert.IntervalDuration()}))
 	if matched && g.m.State() == fsm.Master {
 		// The peer discarded every advert so far: tell it at once.
 		a.sendAdvert(g, g.m.Priority())
-	}
-	switch {
-	case !wasMaster:
-	case g.m.State() == fsm.Master && res.Advert.Priority != 0:
-		a.refreshAnnouncement(g, p.Src, res.Advert.Priority)
-	case g.m.State() == fsm.Backup:
-		a.yieldNotice(g)
 	}
 }
 
@@ -88,43 +80,20 @@ func (a *Agent) matchPeerAddrs(g *group, src netip.Addr, theirs []netip.Addr) bo
 	return true
 }
 
-// yieldNotice sends one advert at our priority right after a master that
-// outranks us made us step down. Two masters meet when a partition heals
-// or a link comes back, and we announced the VIPs meanwhile, so neighbours
-// send to our MAC. The winner may never have heard us (its advert reached
-// us before ours reached it); this advert makes it hear a lower master,
-// which makes it announce the VIPs again (refreshAnnouncement here,
-// vrrp_state_master_rx in keepalived). Receivers lose nothing: a master
-// discards a lower advert, a backup keeps timing the real master.
-func (a *Agent) yieldNotice(g *group) {
-	a.sendAdvert(g, g.m.Priority())
-}
-
-// refreshEvery spaces the announcements refreshAnnouncement restarts.
+// refreshEvery spaces the bursts fsm.AnnounceAgain restarts.
 const refreshEvery = time.Second
 
-// refreshAnnouncement announces a master's VIPs again when it hears
-// another master that it outranks (the machine discards that advert and
-// stays Master). Two masters meet when a partition heals or a link comes
-// back; the other one held the VIPs meanwhile and announced them, so
-// neighbours send to its MAC. It steps down at our next advert and
-// removes the VIPs, and without a fresh announcement from us the
-// neighbours would keep sending to it, where the VIPs are gone, until
-// their caches expire. keepalived does the same ("We receive a lower prio
-// adv we just refresh remote ARP cache", vrrp_state_master_rx). If our
-// advert reaches the other master first, it steps down without a word
-// from us to hear; its yieldNotice is then what we hear. Bursts are
+// announceAgain carries out fsm.AnnounceAgain: the machine heard another
+// master that it outranks, after a partition healed or a link came back
+// (keepalived: "We receive a lower prio adv we just refresh remote ARP
+// cache", vrrp_state_master_rx). The agent only paces it: bursts are
 // restarted at most once per refreshEvery.
-func (a *Agent) refreshAnnouncement(g *group, src netip.Addr, prio uint8) {
-	ours := g.m.Priority()
-	if prio > ours || (prio == ours && src.Compare(g.conn.Source()) > 0) {
-		return // not outranked: the machine must have acted on it
-	}
+func (a *Agent) announceAgain(g *group, act fsm.AnnounceAgain) {
 	if now := time.Now(); now.Sub(g.refreshed) >= refreshEvery {
 		g.refreshed = now
 		a.deps.Metrics.Refreshes.Inc()
 		a.log.Info("another master of lower rank advertises: announcing the VIPs again", "instance", g.instance,
-			"vrid", g.spec.VRID, "src", src, "its_priority", prio, "priority", ours)
+			"vrid", g.spec.VRID, "src", act.From, "its_priority", act.Priority, "priority", g.m.Priority())
 		a.stopBurst(g)
 		g.burst = a.deps.Announcer.Start(context.Background(), g.spec.VIPs)
 	}
@@ -241,6 +210,12 @@ func (a *Agent) apply(g *group, actions []fsm.Action) {
 			}
 		case fsm.StateChanged:
 			a.stateChanged(g, act)
+		case fsm.AnnounceAgain:
+			a.announceAgain(g, act)
+		case fsm.YieldNotice:
+			// A notice only: a failure here is counted and logged by
+			// sendAdvert and faults nothing.
+			a.sendAdvert(g, act.Priority)
 		}
 	}
 }

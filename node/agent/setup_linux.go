@@ -54,6 +54,10 @@ type SetupOptions struct {
 
 // Setup resolves the interface and opens every adapter cfg needs. Errors
 // name the setting at fault. Nothing is changed on the host yet: Run does that.
+//
+// It does three jobs, in this order: find the link and the node's addresses
+// (inspectHost), open the VRRP and announcement sockets on it (rt.bind),
+// and prepare the firewall, check and notify adapters (scriptDeps).
 func Setup(cfg contract.Config, opts SetupOptions, log *slog.Logger) (_ *Runtime, err error) {
 	eff, err := effectiveCapabilities()
 	if err != nil {
@@ -74,54 +78,102 @@ func Setup(cfg contract.Config, opts SetupOptions, log *slog.Logger) (_ *Runtime
 	}
 	rt.closers = append(rt.closers, func() { addrs.Close() })
 
+	h, err := inspectHost(addrs, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	deps := Deps{Link: h.link, Addrs: addrs, Log: log, Metrics: NewMetrics()}
+	if err := rt.bind(addrs, cfg, opts, h, &deps); err != nil {
+		return nil, err
+	}
+	if err := scriptDeps(cfg, opts, h.primary4, log, &deps); err != nil {
+		return nil, err
+	}
+
+	linkEvents, cancelLink, err := addrs.WatchLink(h.link)
+	if err != nil {
+		log.Warn("cannot watch the interface; losing its carrier will not fault the groups", "interface", h.link.Name, "err", err)
+	} else {
+		rt.closers = append(rt.closers, cancelLink)
+		deps.LinkEvents = linkEvents
+	}
+	o := opts.Options
+	o.Self = append([]netip.Addr{h.primary4}, h.self...)
+	if !h.primary4.IsValid() {
+		o.Self = h.self
+	}
+	a, err := New(cfg, deps, o)
+	if err != nil {
+		return nil, err
+	}
+	rt.Agent = a
+	return rt, nil
+}
+
+// host is what Setup learns about the link before opening anything on it.
+type host struct {
+	link         netif.Link
+	need4, need6 bool         // some group is IPv4, IPv6
+	self         []netip.Addr // the link's own addresses
+	primary4     netip.Addr   // the link's primary IPv4 address, if any
+}
+
+// inspectHost resolves the link, the families the groups need and the
+// node's own addresses, and refuses VIPs that are the node's own.
+func inspectHost(addrs *netif.Manager, cfg contract.Config, log *slog.Logger) (host, error) {
+	var h host
 	link, err := resolveLink(addrs, cfg.Interface, log)
 	if err != nil {
-		return nil, err
+		return h, err
 	}
+	h.link = link
 	groups, err := cfg.Groups()
 	if err != nil {
-		return nil, err
+		return h, err
 	}
-	need4, need6 := false, false
 	for _, g := range groups {
-		need4 = need4 || !g.IPv6()
-		need6 = need6 || g.IPv6()
+		h.need4 = h.need4 || !g.IPv6()
+		h.need6 = h.need6 || g.IPv6()
 	}
-	self, err := ownAddresses(link)
-	if err != nil {
-		return nil, err
+	if h.self, err = ownAddresses(link); err != nil {
+		return h, err
 	}
 	if err := vipsNotOwn(link, groups); err != nil {
-		return nil, err
+		return h, err
 	}
-	var primary4 netip.Addr
 	if p, err := addrs.PrimaryIPv4(link); err == nil {
-		primary4 = p.Addr()
-	} else if need4 {
-		return nil, fmt.Errorf("interface %s (%s) has no IPv4 address to send VRRP adverts from: %w", link.Name, contract.EnvInterface, err)
+		h.primary4 = p.Addr()
+	} else if h.need4 {
+		return h, fmt.Errorf("interface %s (%s) has no IPv4 address to send VRRP adverts from: %w", link.Name, contract.EnvInterface, err)
 	}
-	deps := Deps{Link: link, Addrs: addrs, Log: log, Metrics: NewMetrics()}
-	b := &binder{cfg: cfg, addrs: addrs, need4: need4, need6: need6, self: self, announce: opts.Announce, llWait: opts.LinkLocalWait}
+	return h, nil
+}
+
+// bind opens the VRRP and announcement sockets on the link and fills the
+// binding part of deps, including the rebinding the agent does when the
+// interface is re-created.
+func (rt *Runtime) bind(addrs *netif.Manager, cfg contract.Config, opts SetupOptions, h host, deps *Deps) error {
+	b := &binder{cfg: cfg, addrs: addrs, need4: h.need4, need6: h.need6, self: h.self, announce: opts.Announce, llWait: opts.LinkLocalWait}
 	var src netip.Addr
-	if need4 {
-		src = primary4
+	if h.need4 {
+		src = h.primary4
 		configured := ""
 		if cfg.Unicast() && cfg.UnicastSource.IsValid() {
 			src, configured = cfg.UnicastSource, contract.EnvUnicastSource
 		} else if !cfg.Unicast() && cfg.MulticastSource.IsValid() {
 			src, configured = cfg.MulticastSource, contract.EnvMulticastSource
 		}
-		if configured != "" && !slices.Contains(self, src) {
+		if configured != "" && !slices.Contains(h.self, src) {
 			// Adverts from an address the node lacks fail or are dropped:
 			// the backups would take over while this node holds the VIPs.
-			return nil, fmt.Errorf("%s=%s: interface %s has no such address (it has %v): set the node's own address or leave it empty", configured, src, link.Name, self)
+			return fmt.Errorf("%s=%s: interface %s has no such address (it has %v): set the node's own address or leave it empty", configured, src, h.link.Name, h.self)
 		}
 		b.source = followSource(addrs, configured == "")
 		deps.Source4 = b.source
 	}
-	bd, err := b.open(link, src)
+	bd, err := b.open(h.link, src)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// The agent swaps bindings when the interface is re-created; whichever
 	// is current when the runtime closes is closed then.
@@ -136,25 +188,32 @@ func Setup(cfg contract.Config, opts SetupOptions, log *slog.Logger) (_ *Runtime
 		return nb, err
 	}
 	deps.Binding = bd
+	return nil
+}
 
+// scriptDeps prepares the adapters that act on the host beside VRRP: the
+// iptables rule, the health check and the notify script. A check script that
+// cannot run is fatal; a notify script that cannot run is only a warning.
+func scriptDeps(cfg contract.Config, opts SetupOptions, primary4 netip.Addr, log *slog.Logger, deps *Deps) error {
 	if cfg.FirewallChain() != "" {
 		backend, err := fw.ParseBackend(cfg.IPTablesBackend)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", contract.EnvIPTablesBackend, err)
+			return fmt.Errorf("%s: %w", contract.EnvIPTablesBackend, err)
 		}
 		m, err := fw.New(fw.Config{Name: cfg.Name, Backend: backend})
 		if err != nil {
-			return nil, fmt.Errorf("setting up iptables: %w", err)
+			return fmt.Errorf("setting up iptables: %w", err)
 		}
 		deps.Firewall = m
 	}
 	if cfg.CheckScript != "" {
 		if err := procexec.Diagnose(cfg.CheckScript); err != nil {
-			return nil, fmt.Errorf("%s=%q: %w", contract.EnvCheckScript, cfg.CheckScript, err)
+			return fmt.Errorf("%s=%q: %w", contract.EnvCheckScript, cfg.CheckScript, err)
 		}
 	}
+	var err error
 	if deps.Checker, err = check.ForConfig(cfg, primary4); err != nil {
-		return nil, err
+		return err
 	}
 	notifyTimeout := opts.NotifyTimeout
 	if notifyTimeout == 0 {
@@ -171,25 +230,7 @@ func Setup(cfg contract.Config, opts SetupOptions, log *slog.Logger) (_ *Runtime
 	deps.Notifier = notify.New(cfg.NotifyScript, notifyTimeout, log, func(r procexec.Reason) {
 		notifyFailures.WithLabelValues(string(r)).Inc()
 	})
-
-	linkEvents, cancelLink, err := addrs.WatchLink(link)
-	if err != nil {
-		log.Warn("cannot watch the interface; losing its carrier will not fault the groups", "interface", link.Name, "err", err)
-	} else {
-		rt.closers = append(rt.closers, cancelLink)
-		deps.LinkEvents = linkEvents
-	}
-	o := opts.Options
-	o.Self = append([]netip.Addr{primary4}, self...)
-	if !primary4.IsValid() {
-		o.Self = self
-	}
-	a, err := New(cfg, deps, o)
-	if err != nil {
-		return nil, err
-	}
-	rt.Agent = a
-	return rt, nil
+	return nil
 }
 
 // resolveLink finds the configured interface, or the default route's

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/failoverkit/ipfailover/node/netif"
 	"github.com/mdlayher/ndp"
 )
 
@@ -19,8 +20,9 @@ const (
 
 // ErrNoLinkLocal means an NA could not be sent because the link has no
 // usable IPv6 link-local address yet (none, or still tentative). It is
-// transient: the next round or burst retries.
-var ErrNoLinkLocal = errors.New("announce: no usable IPv6 link-local address")
+// transient: the next round or burst retries. It is netif's error of the
+// same name, so one errors.Is test covers both packages.
+var ErrNoLinkLocal = netif.ErrNoLinkLocal
 
 // Sender sends announcements on one link. LinkSender is the real one; tests
 // pass fakes.

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"sync"
 
+	"github.com/failoverkit/ipfailover/node/netif"
 	"github.com/mdlayher/ndp"
 	"github.com/mdlayher/packet"
 	"github.com/vishvananda/netns"
@@ -49,6 +50,8 @@ type LinkSender struct {
 	ifi *net.Interface
 	ns  netns.NsHandle
 	arp arpConn
+	// addrs finds the link-local address the NA socket is bound to.
+	addrs *netif.Manager
 	// openNA opens the NA socket; replaced in tests.
 	openNA func() (naConn, error)
 
@@ -103,6 +106,10 @@ func NewLinkSender(ifname string, opts ...SenderOption) (*LinkSender, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.addrs, err = netif.Open(s.ns); err != nil {
+		_ = s.arp.Close()
+		return nil, fmt.Errorf("announce: %w", err)
+	}
 	s.openNA = s.listenNA
 	return s, nil
 }
@@ -135,10 +142,18 @@ func checkEthernet(c *packet.Conn, ifi *net.Interface) error {
 
 // listenNA opens the NA socket in the sender's namespace.
 func (s *LinkSender) listenNA() (naConn, error) {
+	ll, err := s.addrs.LinkLocalIPv6(netif.Link{Name: s.ifi.Name, Index: s.ifi.Index})
+	switch {
+	case errors.Is(err, netif.ErrTentative), errors.Is(err, netif.ErrDADFailed):
+		// Not usable as a source yet: transient, like having none.
+		return nil, fmt.Errorf("%w: %w", ErrNoLinkLocal, err)
+	case err != nil:
+		return nil, fmt.Errorf("announce: %w", err)
+	}
 	var c naConn
-	err := inNetNS(s.ns, func() error {
+	err = inNetNS(s.ns, func() error {
 		var err error
-		c, err = listenNDP(s.ifi)
+		c, err = listenNDP(s.ifi, ll)
 		return err
 	})
 	return c, err
@@ -157,17 +172,10 @@ type ndpSocket struct {
 	cm *ipv6.ControlMessage
 }
 
-// listenNDP runs in the link's namespace.
-func listenNDP(ifi *net.Interface) (*ndpSocket, error) {
-	addrs, err := ifi.Addrs()
-	if err != nil {
-		return nil, fmt.Errorf("announce: addresses of %q: %w", ifi.Name, err)
-	}
-	ll, ok := firstLinkLocal(addrs)
-	if !ok {
-		return nil, fmt.Errorf("%w on %q: none configured", ErrNoLinkLocal, ifi.Name)
-	}
-	c, err := icmp.ListenPacket("ip6:ipv6-icmp", ll.WithZone(ifi.Name).String())
+// listenNDP runs in the link's namespace; ll is the link's usable
+// link-local address, zoned with the link's name.
+func listenNDP(ifi *net.Interface, ll netip.Addr) (*ndpSocket, error) {
+	c, err := icmp.ListenPacket("ip6:ipv6-icmp", ll.String())
 	if errors.Is(err, unix.EADDRNOTAVAIL) {
 		// The kernel refuses to bind a tentative address: DAD still runs.
 		return nil, fmt.Errorf("%w on %q: %s: %w", ErrNoLinkLocal, ifi.Name, ll, err)
@@ -192,7 +200,7 @@ func listenNDP(ifi *net.Interface) (*ndpSocket, error) {
 	return &ndpSocket{
 		c:  c,
 		pc: pc,
-		cm: &ipv6.ControlMessage{HopLimit: ndp.HopLimit, Src: ll.AsSlice(), IfIndex: ifi.Index},
+		cm: &ipv6.ControlMessage{HopLimit: ndp.HopLimit, Src: ll.WithZone("").AsSlice(), IfIndex: ifi.Index},
 	}, nil
 }
 
@@ -209,20 +217,6 @@ func (n *ndpSocket) WriteTo(m ndp.Message, dst netip.Addr) error {
 
 // Close implements naConn.
 func (n *ndpSocket) Close() error { return n.c.Close() }
-
-// firstLinkLocal returns the first IPv6 link-local address in addrs.
-func firstLinkLocal(addrs []net.Addr) (netip.Addr, bool) {
-	for _, a := range addrs {
-		ipn, ok := a.(*net.IPNet)
-		if !ok || ipn.IP.To4() != nil || !ipn.IP.IsLinkLocalUnicast() {
-			continue
-		}
-		if ip, ok := netip.AddrFromSlice(ipn.IP); ok {
-			return ip, true
-		}
-	}
-	return netip.Addr{}, false
-}
 
 // HardwareAddr implements Sender.
 func (s *LinkSender) HardwareAddr() net.HardwareAddr { return s.ifi.HardwareAddr }
@@ -274,6 +268,10 @@ func (s *LinkSender) Close() error {
 	if s.arp != nil {
 		errs = append(errs, s.arp.Close())
 		s.arp = nil
+	}
+	if s.addrs != nil {
+		errs = append(errs, s.addrs.Close())
+		s.addrs = nil
 	}
 	return errors.Join(errs...)
 }

@@ -3,37 +3,29 @@ package fw
 import (
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
+
+	"github.com/failoverkit/ipfailover/node/vrrp/packet"
 )
 
-// Family is the IP version of a rule.
-type Family int
+// Family is the IP version of a rule: the codec's address family.
+type Family = packet.Family
 
 // Families. The zero value is invalid.
 const (
-	IPv4 Family = 4
-	IPv6 Family = 6
+	IPv4 = packet.IPv4
+	IPv6 = packet.IPv6
 )
 
-// String returns "IPv4" or "IPv6".
-func (f Family) String() string {
-	switch f {
-	case IPv4:
-		return "IPv4"
-	case IPv6:
-		return "IPv6"
-	default:
-		return fmt.Sprintf("Family(%d)", int(f))
-	}
-}
+// vrrpProto is VRRP's IP protocol number (RFC 5798 §5.1.1.4) as iptables
+// takes it.
+var vrrpProto = strconv.Itoa(packet.Protocol)
 
-// vrrpProto is VRRP's IP protocol number (RFC 5798 §5.1.1.4).
-const vrrpProto = "112"
-
-// VRRP multicast groups (RFC 5798 §5.1.1.2, §5.1.2.2).
+// VRRP multicast groups (RFC 5798 §5.1.1.2, §5.1.2.2) as host prefixes.
 var (
-	groupV4 = netip.MustParsePrefix("224.0.0.18/32")
-	groupV6 = netip.MustParsePrefix("ff02::12/128")
+	groupV4 = netip.PrefixFrom(packet.MulticastGroup(packet.IPv4), 32)
+	groupV6 = netip.PrefixFrom(packet.MulticastGroup(packet.IPv6), 128)
 )
 
 // MarkerPrefix starts the comment of every rule this package adds.

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/net/ipv4"
+
+	"github.com/failoverkit/ipfailover/node/vrrp/packet"
 )
 
 // tosCS6 is the DSCP class selector 6 (network control) that VRRP adverts
@@ -48,7 +50,7 @@ func ListenIPv4(ifi *net.Interface, source netip.Addr, local []netip.Addr, join 
 		return nil, fmt.Errorf("IPv4 VRRP on %s: source %v is not an IPv4 address", ifi.Name, source)
 	}
 	lc := net.ListenConfig{Control: control(ifi.Name, true)}
-	raw, err := lc.ListenPacket(context.Background(), "ip4:112", "0.0.0.0")
+	raw, err := lc.ListenPacket(context.Background(), rawNetwork("ip4"), "0.0.0.0")
 	if err != nil {
 		return nil, fmt.Errorf("opening IPv4 VRRP socket on %s: %w", ifi.Name, err)
 	}
@@ -73,13 +75,10 @@ func ListenIPv4(ifi *net.Interface, source netip.Addr, local []netip.Addr, join 
 }
 
 func (c *v4Conn) setup(join bool) error {
-	steps := []struct {
-		what string
-		do   func() error
-	}{
+	steps := []step{
 		{"multicast interface", func() error { return c.pc.SetMulticastInterface(c.ifi) }},
-		{"multicast TTL 255", func() error { return c.pc.SetMulticastTTL(255) }},
-		{"TTL 255", func() error { return c.pc.SetTTL(255) }},
+		{"multicast TTL 255", func() error { return c.pc.SetMulticastTTL(packet.TTL) }},
+		{"TTL 255", func() error { return c.pc.SetTTL(packet.TTL) }},
 		{"multicast loopback off", func() error { return c.pc.SetMulticastLoopback(false) }},
 		{"TOS", func() error { return c.pc.SetTOS(tosCS6) }},
 		{"control messages", func() error {
@@ -87,17 +86,9 @@ func (c *v4Conn) setup(join bool) error {
 		}},
 	}
 	if join {
-		steps = append(steps, struct {
-			what string
-			do   func() error
-		}{"joining 224.0.0.18", func() error { return c.pc.JoinGroup(c.ifi, &net.IPAddr{IP: GroupV4.AsSlice()}) }})
+		steps = append(steps, step{"joining " + GroupV4.String(), func() error { return c.pc.JoinGroup(c.ifi, &net.IPAddr{IP: GroupV4.AsSlice()}) }})
 	}
-	for _, s := range steps {
-		if err := s.do(); err != nil {
-			return fmt.Errorf("%s: %w", s.what, err)
-		}
-	}
-	return nil
+	return runSteps(steps)
 }
 
 func (c *v4Conn) Source() netip.Addr { return *c.source.Load() }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/net/ipv6"
+
+	"github.com/failoverkit/ipfailover/node/vrrp/packet"
 )
 
 // checksumOffset is where the checksum sits in a VRRP message; with
@@ -33,7 +35,7 @@ func ListenIPv6(ifi *net.Interface, source netip.Addr, local []netip.Addr, join 
 		return nil, fmt.Errorf("IPv6 VRRP on %s: source %v is not a link-local address (RFC 9568 §5.1.2.1)", ifi.Name, source)
 	}
 	lc := net.ListenConfig{Control: control(ifi.Name, false)}
-	raw, err := lc.ListenPacket(context.Background(), "ip6:112", "::")
+	raw, err := lc.ListenPacket(context.Background(), rawNetwork("ip6"), "::")
 	if err != nil {
 		return nil, fmt.Errorf("opening IPv6 VRRP socket on %s: %w", ifi.Name, err)
 	}
@@ -47,13 +49,10 @@ func ListenIPv6(ifi *net.Interface, source netip.Addr, local []netip.Addr, join 
 }
 
 func (c *v6Conn) setup(join bool) error {
-	steps := []struct {
-		what string
-		do   func() error
-	}{
+	steps := []step{
 		{"multicast interface", func() error { return c.pc.SetMulticastInterface(c.ifi) }},
-		{"multicast hop limit 255", func() error { return c.pc.SetMulticastHopLimit(255) }},
-		{"hop limit 255", func() error { return c.pc.SetHopLimit(255) }},
+		{"multicast hop limit 255", func() error { return c.pc.SetMulticastHopLimit(packet.TTL) }},
+		{"hop limit 255", func() error { return c.pc.SetHopLimit(packet.TTL) }},
 		{"multicast loopback off", func() error { return c.pc.SetMulticastLoopback(false) }},
 		{"traffic class", func() error { return c.pc.SetTrafficClass(tosCS6) }},
 		{"checksum offload", func() error { return c.pc.SetChecksum(true, checksumOffset) }},
@@ -62,23 +61,15 @@ func (c *v6Conn) setup(join bool) error {
 		}},
 	}
 	if join {
-		steps = append(steps, struct {
-			what string
-			do   func() error
-		}{"joining ff02::12", func() error { return c.pc.JoinGroup(c.ifi, &net.IPAddr{IP: GroupV6.AsSlice()}) }})
+		steps = append(steps, step{"joining " + GroupV6.String(), func() error { return c.pc.JoinGroup(c.ifi, &net.IPAddr{IP: GroupV6.AsSlice()}) }})
 	}
-	for _, s := range steps {
-		if err := s.do(); err != nil {
-			return fmt.Errorf("%s: %w", s.what, err)
-		}
-	}
-	return nil
+	return runSteps(steps)
 }
 
 func (c *v6Conn) Source() netip.Addr { return c.source }
 
 func (c *v6Conn) Send(payload []byte, dst netip.Addr) error {
-	cm := &ipv6.ControlMessage{Src: c.source.AsSlice(), IfIndex: c.ifi.Index, HopLimit: 255}
+	cm := &ipv6.ControlMessage{Src: c.source.AsSlice(), IfIndex: c.ifi.Index, HopLimit: packet.TTL}
 	to := &net.IPAddr{IP: dst.AsSlice()}
 	if dst.IsLinkLocalMulticast() || dst.IsLinkLocalUnicast() {
 		to.Zone = c.ifi.Name

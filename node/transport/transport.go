@@ -2,17 +2,23 @@ package transport
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
+	"strconv"
+
+	"github.com/failoverkit/ipfailover/node/vrrp/packet"
 )
 
-// Protocol is the IP protocol number of VRRP (RFC 9568 §5.1.1.4).
-const Protocol = 112
-
-// Multicast destinations of VRRP adverts (RFC 9568 §5.1.1.2, §5.1.2.2).
+// Multicast destinations of VRRP adverts (RFC 9568 §5.1.1.2, §5.1.2.2),
+// as the codec defines them.
 var (
-	GroupV4 = netip.MustParseAddr("224.0.0.18")
-	GroupV6 = netip.MustParseAddr("ff02::12")
+	GroupV4 = packet.MulticastGroup(packet.IPv4)
+	GroupV6 = packet.MulticastGroup(packet.IPv6)
 )
+
+// rawNetwork names the raw IP socket that carries VRRP (IP protocol
+// packet.Protocol) for ip, "ip4" or "ip6", as net.ListenPacket takes it.
+func rawNetwork(ip string) string { return ip + ":" + strconv.Itoa(packet.Protocol) }
 
 // Packet is one received VRRP message with the IP header facts that
 // validation needs.
@@ -46,4 +52,20 @@ type Conn interface {
 // primary address as it changes (the IPv4 Conn).
 type SourceSetter interface {
 	SetSource(src netip.Addr) error
+}
+
+// step is one named socket option of a Conn's setup.
+type step struct {
+	what string
+	do   func() error
+}
+
+// runSteps applies the steps in order and names the first that fails.
+func runSteps(steps []step) error {
+	for _, s := range steps {
+		if err := s.do(); err != nil {
+			return fmt.Errorf("%s: %w", s.what, err)
+		}
+	}
+	return nil
 }

@@ -17,7 +17,7 @@ const module = "github.com/failoverkit/ipfailover/node/vrrp/"
 // allowedImports lists what each pure package may import directly.
 var allowedImports = map[string][]string{
 	"packet": {"crypto/subtle", "encoding/binary", "errors", "fmt", "net/netip", "strconv", "time"},
-	"fsm":    {"errors", "fmt", "net/netip", "strconv", "time"},
+	"fsm":    {"errors", "fmt", "net/netip", "strconv", "time", module + "packet"},
 	"sim":    {"container/heap", "fmt", "net/netip", "slices", "time", module + "fsm", module + "packet"},
 }
 

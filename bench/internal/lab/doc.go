@@ -7,5 +7,6 @@
 // two random letters), nothing is created in or routed from the root
 // namespace, hosts and VIPs use TEST-NET addresses only, every command is
 // bounded in time, and every namespace, process and socket is removed by
-// name or PID through Cleanups, also on failure or Ctrl-C.
+// name or PID through Cleanups, also on failure or Ctrl-C. The namespace
+// machinery itself is the repository's one lab package, internal/nslab.
 package lab

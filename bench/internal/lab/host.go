@@ -8,23 +8,16 @@ import (
 	"net/netip"
 
 	"github.com/vishvananda/netlink"
+
+	"github.com/failoverkit/ipfailover/internal/nslab"
 	"golang.org/x/sys/unix"
 )
 
 // SetCarrier sets the host's switch port up or down. Down is a pulled
 // cable: the host's eth0 loses its carrier and nothing it sends arrives.
 func (h *Host) SetCarrier(up bool) error {
-	port, err := h.lab.Switch.NL.LinkByIndex(h.PortIndex)
-	if err != nil {
-		return fmt.Errorf("switch port of %s: %w", h.Role, err)
-	}
-	if up {
-		err = h.lab.Switch.NL.LinkSetUp(port)
-	} else {
-		err = h.lab.Switch.NL.LinkSetDown(port)
-	}
-	if err != nil {
-		return fmt.Errorf("setting the switch port of %s up=%t: %w", h.Role, up, err)
+	if err := nslab.SetCarrier(h.lab.Switch, h.Port, up); err != nil {
+		return fmt.Errorf("%s: %w", h.Role, err)
 	}
 	return nil
 }

@@ -9,7 +9,8 @@ import (
 	"net/netip"
 	"os"
 	"strconv"
-	"strings"
+
+	"github.com/failoverkit/ipfailover/internal/nslab"
 )
 
 // Addressing of the lab: hosts on TEST-NET-1, VIPs on TEST-NET-2 (reached
@@ -25,9 +26,6 @@ var (
 
 // Ifname is the single interface of every host.
 const Ifname = "eth0"
-
-// bridge is the bridge inside the switch namespace.
-const bridge = "br0"
 
 // Prefix starts every namespace name of the benchmark, so leftovers are
 // easy to find: ip netns list | grep ^vb
@@ -71,18 +69,11 @@ func New(cl *Cleanups, nodes int) (*Lab, error) {
 	id := Prefix + strconv.FormatInt(int64(os.Getpid()), 36) + string(rune('a'+rand.IntN(26))) + string(rune('a'+rand.IntN(26)))
 	l := &Lab{ID: id, cleanups: cl}
 	var err error
-	if l.Switch, err = newNS(cl, id+"-sw"); err != nil {
+	if l.Switch, err = nslab.NewNS(cl, id+"-sw"); err != nil {
 		return nil, err
 	}
-	if err := quietIPv6(l.Switch); err != nil {
+	if err := nslab.AddBridge(l.Switch); err != nil {
 		return nil, err
-	}
-	if out, err := run("ip", "-n", l.Switch.Name, "link", "add", bridge, "type", "bridge",
-		"mcast_snooping", "0", "forward_delay", "0", "stp_state", "0"); err != nil {
-		return nil, fmt.Errorf("creating the bridge: %w: %s", err, out)
-	}
-	if out, err := run("ip", "-n", l.Switch.Name, "link", "set", bridge, "up"); err != nil {
-		return nil, fmt.Errorf("bridge up: %w: %s", err, out)
 	}
 	for i := range nodes {
 		addr := HostNet.Addr().As4()
@@ -116,7 +107,7 @@ func quietIPv6(n *NS) error {
 
 // addHost creates a host namespace and wires its eth0 to the bridge.
 func (l *Lab) addHost(role string, addr netip.Addr, i int) (*Host, error) {
-	n, err := newNS(l.cleanups, l.ID+"-"+role)
+	n, err := nslab.NewNS(l.cleanups, l.ID+"-"+role)
 	if err != nil {
 		return nil, err
 	}
@@ -124,18 +115,8 @@ func (l *Lab) addHost(role string, addr netip.Addr, i int) (*Host, error) {
 		return nil, err
 	}
 	h := &Host{NS: n, Role: role, Addr: addr, Port: fmt.Sprintf("p%d", i)}
-	// Both ends are created from the switch side, the host end directly in
-	// the host namespace: nothing ever appears in the root namespace.
-	steps := [][]string{
-		{"ip", "-n", l.Switch.Name, "link", "add", h.Port, "type", "veth", "peer", "name", Ifname, "netns", n.Name},
-		{"ip", "-n", l.Switch.Name, "link", "set", h.Port, "master", bridge, "up"},
-		{"ip", "-n", n.Name, "addr", "add", netip.PrefixFrom(addr, HostNet.Bits()).String(), "dev", Ifname},
-		{"ip", "-n", n.Name, "link", "set", Ifname, "up"},
-	}
-	for _, s := range steps {
-		if out, err := run(s...); err != nil {
-			return nil, fmt.Errorf("wiring %s: %s: %w: %s", role, strings.Join(s, " "), err, out)
-		}
+	if err := nslab.Plug(l.Switch, n, h.Port, Ifname, []netip.Prefix{netip.PrefixFrom(addr, HostNet.Bits())}); err != nil {
+		return nil, fmt.Errorf("%s: %w", role, err)
 	}
 	link, err := n.NL.LinkByName(Ifname)
 	if err != nil {

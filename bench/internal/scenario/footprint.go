@@ -171,7 +171,7 @@ func (f *Footprint) watch(h *lab.Host) (*probe.AddrWatch, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s/%s: %w", h.Role, lab.Ifname, err)
 	}
-	w, err := probe.WatchAddrs(h.Handle(), link.Attrs().Index, lab.VIPNet)
+	w, err := probe.WatchAddrs(h.NsHandle(), link.Attrs().Index, lab.VIPNet)
 	if err != nil {
 		return nil, fmt.Errorf("watching the VIPs of %s: %w", h.Role, err)
 	}

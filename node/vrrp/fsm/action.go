@@ -1,6 +1,7 @@
 package fsm
 
 import (
+	"net/netip"
 	"strconv"
 	"time"
 )
@@ -53,13 +54,38 @@ type StateChanged struct {
 	Reason   Reason
 }
 
-func (SendAdvert) action()   {}
-func (AddVIPs) action()      {}
-func (RemoveVIPs) action()   {}
-func (Announce) action()     {}
-func (StartTimer) action()   {}
-func (StopTimer) action()    {}
-func (StateChanged) action() {}
+// AnnounceAgain asks a Master to announce its VIPs again, as for Announce:
+// it heard another master that it outranks (lower priority, or equal from
+// a smaller address), which held the VIPs while the two could not hear each
+// other, so neighbours send to that one's MAC. The other steps down at our
+// next advert; without a fresh announcement neighbours would keep sending
+// to it until their caches expire. Only with Config.HealActions; pacing
+// the bursts is the driver's business.
+type AnnounceAgain struct {
+	// From and Priority are the outranked master's address and priority.
+	From     netip.Addr
+	Priority uint8
+}
+
+// YieldNotice asks for one advert at Priority right after a master that
+// outranks us made us step down (it follows the StateChanged). The winner
+// may never have heard us; this advert makes it hear a lower master, so it
+// answers with AnnounceAgain. Receivers lose nothing: a master discards a
+// lower advert, a backup keeps timing the real master. Only with
+// Config.HealActions.
+type YieldNotice struct {
+	Priority uint8
+}
+
+func (SendAdvert) action()    {}
+func (AnnounceAgain) action() {}
+func (YieldNotice) action()   {}
+func (AddVIPs) action()       {}
+func (RemoveVIPs) action()    {}
+func (Announce) action()      {}
+func (StartTimer) action()    {}
+func (StopTimer) action()     {}
+func (StateChanged) action()  {}
 
 // Reason says why a state changed.
 type Reason uint8

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/netip"
 	"time"
+
+	"github.com/failoverkit/ipfailover/node/vrrp/packet"
 )
 
 // ErrInvalidConfig is wrapped by the error New returns for a bad Config.
@@ -49,6 +51,14 @@ type Config struct {
 	// this router's master-down timer flap. Zero means
 	// DefaultMinLearnedInterval.
 	MinLearnedInterval time.Duration
+	// HealActions makes the machine decide what two masters do when they
+	// meet, as a partition heals or a link comes back, beyond RFC 9568
+	// §6.4.3: the one that outranks the other asks to announce its VIPs
+	// again (AnnounceAgain, keepalived's vrrp_state_master_rx), and the one
+	// that steps down sends one advert at its priority (YieldNotice) so the
+	// winner hears a lower master even if its advert reached us first. The
+	// node agent sets it; false keeps the plain RFC behaviour.
+	HealActions bool
 }
 
 // validate reports what is wrong with c, or nil.
@@ -64,18 +74,17 @@ func (c Config) validate() error {
 	}
 	switch c.Version {
 	case 2:
-		if c.AdvertInterval%time.Second != 0 || c.AdvertInterval < time.Second || c.AdvertInterval > 255*time.Second {
-			return bad("VRRPv2 interval %v is not 1..255 whole seconds", c.AdvertInterval)
-		}
 		if c.Primary.IsValid() && !c.Primary.Is4() {
 			return bad("VRRPv2 is IPv4 only, primary %v", c.Primary)
 		}
 	case 3:
-		if c.AdvertInterval%(10*time.Millisecond) != 0 || c.AdvertInterval < 10*time.Millisecond || c.AdvertInterval > 4095*10*time.Millisecond {
-			return bad("VRRPv3 interval %v is not 1..4095 whole centiseconds", c.AdvertInterval)
-		}
 	default:
 		return bad("version %d", c.Version)
+	}
+	// The interval's wire bounds live with the codec (RFC 3768 §5.3.7,
+	// RFC 9568 §5.2.7).
+	if _, err := packet.IntervalUnits(packet.Version(c.Version), c.AdvertInterval); err != nil {
+		return bad("%v", err)
 	}
 	if !c.Primary.IsValid() {
 		return bad("no primary address")

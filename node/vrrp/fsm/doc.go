@@ -86,6 +86,13 @@
 //     Config.MinLearnedInterval (default 10 ms, the smallest VRRPv3 can
 //     encode), so a peer advertising a tiny interval cannot make us flap.
 //     An agent can raise the floor.
+//   - Config.HealActions: when two masters meet (a partition heals, a link
+//     comes back) the one that outranks the other emits AnnounceAgain
+//     (keepalived's vrrp_state_master_rx refreshes the neighbours' caches
+//     on a lower advert), and the one that steps down emits YieldNotice,
+//     one advert at its priority, so that the winner hears a lower master
+//     even if its own advert arrived first. The driver only paces and
+//     executes them; package sim proves the exchange under virtual time.
 //
 // # Deliberately left out
 //

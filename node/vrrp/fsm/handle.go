@@ -123,11 +123,24 @@ func (m *Machine) masterAdvert(e AdvertReceived) []Action {
 		return []Action{SendAdvert{Priority: m.priority}, m.startTimer(AdvertTimer, m.cfg.AdvertInterval)}
 	case e.Priority > m.priority:
 		m.learn(e.Interval)
-		return m.toBackup(nil, ReasonHigherPriority)
+		return m.yield(m.toBackup(nil, ReasonHigherPriority))
 	case e.Priority == m.priority && m.senderWins(e.Src):
 		m.learn(e.Interval)
-		return m.toBackup(nil, ReasonLostTieBreak)
+		return m.yield(m.toBackup(nil, ReasonLostTieBreak))
 	}
-	// Lower priority, or equal from a smaller address: discard.
+	// Lower priority, or equal from a smaller address: discard, and with
+	// HealActions announce again (see AnnounceAgain).
+	if m.cfg.HealActions {
+		return []Action{AnnounceAgain{From: e.Src, Priority: e.Priority}}
+	}
 	return nil
+}
+
+// yield appends a YieldNotice to the actions of stepping down to a master
+// that outranks us, with HealActions.
+func (m *Machine) yield(a []Action) []Action {
+	if m.cfg.HealActions {
+		a = append(a, YieldNotice{Priority: m.priority})
+	}
+	return a
 }

@@ -61,6 +61,12 @@ type Node struct {
 	HasVIPs bool
 	// Announces counts Announce actions.
 	Announces int
+	// AnnouncedAgain lists the times of AnnounceAgain actions (only with
+	// FSM.HealActions).
+	AnnouncedAgain []time.Duration
+	// Yielded lists the times of YieldNotice actions, whose adverts are
+	// also in Sent (only with FSM.HealActions).
+	Yielded []time.Duration
 	// Sent lists the adverts sent.
 	Sent []Sent
 	// History lists the state changes.
@@ -77,9 +83,6 @@ type Node struct {
 func (n *Network) AddNode(cfg NodeConfig) (*Node, error) {
 	m, err := fsm.New(cfg.FSM)
 	if err != nil {
-		return nil, fmt.Errorf("node %s: %w", cfg.Name, err)
-	}
-	if _, err := packet.IntervalUnits(packet.Version(cfg.FSM.Version), cfg.FSM.AdvertInterval); err != nil {
 		return nil, fmt.Errorf("node %s: %w", cfg.Name, err)
 	}
 	nd := &Node{
@@ -169,6 +172,17 @@ func (nd *Node) do(a fsm.Action) {
 			nd.net.violate("%s announces without VIPs", nd.Name)
 		}
 		nd.Announces++
+	case fsm.AnnounceAgain:
+		if !nd.HasVIPs || nd.m.State() != fsm.Master {
+			nd.net.violate("%s announces again as %v, VIPs=%v", nd.Name, nd.m.State(), nd.HasVIPs)
+		}
+		nd.AnnouncedAgain = append(nd.AnnouncedAgain, now)
+	case fsm.YieldNotice:
+		if nd.HasVIPs || nd.m.State() != fsm.Backup {
+			nd.net.violate("%s yields as %v, VIPs=%v", nd.Name, nd.m.State(), nd.HasVIPs)
+		}
+		nd.Yielded = append(nd.Yielded, now)
+		nd.send(a.Priority)
 	case fsm.StartTimer:
 		nd.armed[a.Timer] = a.Gen
 		nd.net.sched.After(a.After, func() { nd.fire(a.Timer, a.Gen) })

@@ -1,10 +1,11 @@
 //go:build linux
 
-package lab
+package nslab
 
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -12,7 +13,11 @@ import (
 	"time"
 )
 
-// Process is a command running inside a lab namespace, in its own process
+// KillWait bounds how long the removal of a process waits for it to be
+// reaped after SIGKILL.
+const KillWait = 5 * time.Second
+
+// Process is a command running inside a namespace, in its own process
 // group. Its removal (SIGKILL to the group, by ID) is registered in the
 // lab's cleanups when it starts.
 type Process struct {
@@ -20,36 +25,38 @@ type Process struct {
 	Name string
 
 	cmd  *exec.Cmd
-	log  *os.File
 	done chan struct{} // closed once reaped
 	err  error         // Wait's result; read after done
 }
 
 // Start runs args in the namespace with `ip netns exec` (which execs the
 // command in place, so the PID is the command's own), with env added to
-// the bench's environment and stdout and stderr going to logPath.
-func (n *NS) Start(cl *Cleanups, name, logPath string, env []string, args ...string) (*Process, error) {
-	f, err := os.Create(logPath)
-	if err != nil {
-		return nil, fmt.Errorf("log of %s: %w", name, err)
-	}
+// the caller's environment (none added when env is nil) and stdout and
+// stderr going to out. onExit, if not nil, runs once the process is reaped.
+func (n *NS) Start(cl *Cleanups, name string, out io.Writer, env []string, onExit func(), args ...string) (*Process, error) {
 	cmd := exec.Command("ip", append([]string{"netns", "exec", n.Name}, args...)...)
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdout, cmd.Stderr = f, f
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
+	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("starting %s (%s): %w", name, strings.Join(args, " "), err)
+		return nil, fmt.Errorf("starting %s (%q in %s): %w", name, strings.Join(args, " "), n.Name, err)
 	}
-	p := &Process{Name: name, cmd: cmd, log: f, done: make(chan struct{})}
+	p := &Process{Name: name, cmd: cmd, done: make(chan struct{})}
 	go func() {
 		p.err = cmd.Wait()
-		f.Close()
+		if onExit != nil {
+			onExit()
+		}
 		close(p.done)
 	}()
 	cl.Add(fmt.Sprintf("kill %s (pid %d)", name, p.PID()), func() error {
-		if !p.Kill(5 * time.Second) {
-			return fmt.Errorf("%s (pid %d) still running after SIGKILL", name, p.PID())
+		if err := p.KillGroup(); err != nil {
+			return err
+		}
+		if !p.Wait(KillWait) {
+			return fmt.Errorf("process %d still running %s after SIGKILL", p.PID(), KillWait)
 		}
 		return nil
 	})
@@ -58,6 +65,9 @@ func (n *NS) Start(cl *Cleanups, name, logPath string, env []string, args ...str
 
 // PID is the process ID, also its process group ID.
 func (p *Process) PID() int { return p.cmd.Process.Pid }
+
+// Done is closed when the process has exited and been reaped.
+func (p *Process) Done() <-chan struct{} { return p.done }
 
 // Exited reports whether the process has been reaped.
 func (p *Process) Exited() bool {
@@ -87,8 +97,9 @@ func (p *Process) KillGroup() error {
 	if p.Exited() {
 		return nil
 	}
+	// Negative PID: the whole group created with Setpgid, by its own ID.
 	if err := syscall.Kill(-p.PID(), syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
-		return fmt.Errorf("killing the process group of %s: %w", p.Name, err)
+		return fmt.Errorf("killing process group %d (%s): %w", p.PID(), p.Name, err)
 	}
 	return nil
 }
@@ -117,7 +128,7 @@ func (p *Process) Kill(d time.Duration) bool {
 func (p *Process) Stop(grace time.Duration) string {
 	_ = p.Signal(syscall.SIGTERM)
 	if !p.Wait(grace) {
-		p.Kill(5 * time.Second)
+		p.Kill(KillWait)
 	}
 	if !p.Exited() {
 		return "still running"

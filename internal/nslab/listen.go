@@ -1,6 +1,6 @@
 //go:build linux
 
-package lab
+package nslab
 
 import (
 	"errors"
@@ -8,17 +8,11 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
-
-	"github.com/vishvananda/netns"
 )
 
-// Handle returns the namespace's handle; it stays owned by the lab.
-func (n *NS) Handle() netns.NsHandle { return n.h }
-
 // ServeTCP listens on addr:port inside the namespace and accepts and
-// closes every connection: the service the image's health check ("bash -c
-// '</dev/tcp/<node>/<port>'", or our agent's TCP connect) finds up. The
-// listener is closed by the cleanups.
+// closes every connection: a service a TCP health check finds up. The
+// listener is closed by cl.
 func (n *NS) ServeTCP(cl *Cleanups, addr netip.Addr, port int) error {
 	var ln net.Listener
 	err := n.Do(func() error {

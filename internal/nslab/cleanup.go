@@ -1,20 +1,19 @@
-package lab
+package nslab
 
 import (
 	"log/slog"
 	"sync"
 )
 
-// Cleanups is a last-in-first-out list of undo steps. Everything the
-// benchmark creates (namespaces, processes, sockets) registers its removal
-// here right after creating it, so that a failure half-way, a panic or a
-// Ctrl-C still removes it. Run runs every step once; a step added after Run
-// runs at once.
+// Cleanups is a last-in-first-out list of undo steps. Everything the lab
+// creates (namespaces, processes, sockets) registers its removal here right
+// after creating it, so that a failure half-way, a panic or a Ctrl-C still
+// removes it. Run runs every step once; a step added after Run runs at once.
 type Cleanups struct {
-	mu    sync.Mutex
-	steps []step
-	done  bool
-	log   *slog.Logger
+	mu     sync.Mutex
+	steps  []step
+	done   bool
+	report func(step string, err error)
 }
 
 type step struct {
@@ -23,7 +22,17 @@ type step struct {
 }
 
 // NewCleanups returns an empty list that logs failed steps to log.
-func NewCleanups(log *slog.Logger) *Cleanups { return &Cleanups{log: log} }
+func NewCleanups(log *slog.Logger) *Cleanups {
+	return NewCleanupsFunc(func(what string, err error) {
+		log.Warn("cleanup step failed", "step", what, "err", err)
+	})
+}
+
+// NewCleanupsFunc returns an empty list that hands failed steps to report
+// (a test adapter reports them with t.Errorf).
+func NewCleanupsFunc(report func(step string, err error)) *Cleanups {
+	return &Cleanups{report: report}
+}
 
 // Add registers fn, described by what (e.g. "delete namespace vb1x-n1").
 func (c *Cleanups) Add(what string, fn func() error) {
@@ -52,6 +61,6 @@ func (c *Cleanups) Run() {
 
 func (c *Cleanups) runStep(s step) {
 	if err := s.fn(); err != nil {
-		c.log.Warn("cleanup step failed", "step", s.what, "err", err)
+		c.report(s.what, err)
 	}
 }
