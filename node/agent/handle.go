@@ -160,19 +160,24 @@ func (a *Agent) setLink(usable bool) {
 	a.updateHealth()
 }
 
-// updateHealth feeds the machines the node's fitness, a passing check on
-// a usable link, when it changes. The machine has one fault input, so a
-// FAULT for a lost link carries the transition reason check-failed.
+// updateHealth feeds each machine the node's fitness for its group, when
+// it changes: a passing check on a usable link, adverts that can be sent,
+// and the address its family's adverts leave from. The machine has one
+// fault input, so a FAULT for a lost link or source carries the transition
+// reason check-failed. The link counts as faulty for /readyz when it is
+// unusable or every group lacks its source.
 func (a *Agent) updateHealth() {
-	ok := a.checkOK && a.linkUp && a.sourceOK && a.sendOK
-	a.linkFault.Store(!a.linkUp || !a.sourceOK)
-	if ok == a.healthy {
-		return
-	}
-	a.healthy = ok
+	base := a.checkOK && a.linkUp && a.sendOK
+	sourceless := len(a.groups) > 0
 	for _, g := range a.groups {
-		a.apply(g, g.m.Handle(fsm.CheckResult{OK: ok}))
+		lost := *a.lostSource(g.spec.IPv6())
+		sourceless = sourceless && lost
+		if ok := base && !lost; ok != g.healthy {
+			g.healthy = ok
+			a.apply(g, g.m.Handle(fsm.CheckResult{OK: ok}))
+		}
 	}
+	a.linkFault.Store(!a.linkUp || sourceless)
 }
 
 func boolValue(b bool) float64 {
@@ -362,8 +367,13 @@ func (a *Agent) onAddrEvent(ev netif.AddrEvent) {
 		return
 	}
 	vip := ev.Prefix.Addr()
-	if vip.Is4() {
-		a.trackSource()
+	switch {
+	case vip.Is4():
+		a.trackSource(false)
+	case vip.IsLinkLocalUnicast():
+		// The IPv6 advert source (RFC 9568 §5.1.2.1): deleted, added, or
+		// done with DAD (a new event clears the tentative flag).
+		a.trackSource(true)
 	}
 	for _, g := range a.groups {
 		if !containsAddr(g.spec.VIPs, vip) {

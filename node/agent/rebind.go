@@ -70,7 +70,7 @@ func (a *Agent) tryRebind() {
 	old.Close()
 	a.startReceivers()
 	a.rebindPending = false
-	a.sourceOK = true
+	a.lostSource4, a.lostSource6 = false, false
 	a.clearSendFailures()
 	a.log.Info("bound to the re-created interface", "interface", nb.Link.Name, "index", nb.Link.Index)
 	a.setLink(nb.Link.Usable())

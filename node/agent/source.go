@@ -9,10 +9,12 @@ import (
 	"github.com/failoverkit/ipfailover/node/vrrp/fsm"
 )
 
-// SourceLookup returns the address IPv4 adverts must leave from now on
-// link, given the current one, or an error when the interface has none:
-// the current address while it is still there, otherwise the interface's
-// primary IPv4 address (a configured source is never replaced).
+// SourceLookup returns the address the adverts of one family must leave
+// from now on link, given the current one, or an error when the interface
+// has none. IPv4: the current address while it is still there, otherwise
+// the interface's primary IPv4 address (a configured source is never
+// replaced). IPv6: the current link-local address while it is usable,
+// otherwise another usable one (RFC 9568 §5.1.2.1).
 type SourceLookup func(link netif.Link, current netip.Addr) (netip.Addr, error)
 
 // sendWarnEvery rate-limits the warning about failing sends, per group.
@@ -22,47 +24,70 @@ const sendWarnEvery = 10 * time.Second
 // before it tries again (as BACKUP: it sends nothing until it is master).
 func (a *Agent) sendRetryAfter() time.Duration { return max(time.Second, 3*a.cfg.AdvertInterval) }
 
-// trackSource follows the address IPv4 adverts leave from. Like keepalived,
-// which goes to FAULT when the interface loses the address and carries on
-// from the new one when it changes: while there is no address to send
-// from every group is in FAULT (releasing its VIPs, since its adverts
-// cannot reach the backups that are taking over); when one appears the
-// adverts leave from it, and the machines use it for the tie-break.
-func (a *Agent) trackSource() {
-	if a.deps.Conn4 == nil || a.deps.Source4 == nil {
+// trackSources follows the addresses adverts leave from, both families.
+func (a *Agent) trackSources() {
+	a.trackSource(false)
+	a.trackSource(true)
+}
+
+// lostSource is where the loop records that the interface lacks the
+// address the adverts of the family (ipv6) leave from.
+func (a *Agent) lostSource(ipv6 bool) *bool {
+	if ipv6 {
+		return &a.lostSource6
+	}
+	return &a.lostSource4
+}
+
+// trackSource follows the address the adverts of one family leave from:
+// the primary IPv4 address (RFC 9568 §5.1.1.1), or the interface's IPv6
+// link-local address (RFC 9568 §5.1.2.1). Like keepalived, which goes to
+// FAULT when the interface loses the address and carries on from the new
+// one when it changes: while there is no address to send from every group
+// of that family is in FAULT (releasing its VIPs, since its adverts cannot
+// reach the backups that are taking over); when one appears the adverts
+// leave from it, and the machines use it for the tie-break
+// (fsm.PrimaryChanged). The other family's groups are not concerned.
+func (a *Agent) trackSource(ipv6 bool) {
+	conn, lookup, fam := a.deps.Conn4, a.deps.Source4, "IPv4"
+	if ipv6 {
+		conn, lookup, fam = a.deps.Conn6, a.deps.Source6, "IPv6"
+	}
+	if conn == nil || lookup == nil {
 		return
 	}
-	cur := a.deps.Conn4.Source()
-	src, err := a.deps.Source4(a.deps.Link, cur)
+	lost := a.lostSource(ipv6)
+	cur := conn.Source()
+	src, err := lookup(a.deps.Link, cur)
 	if err != nil {
-		if a.sourceOK {
-			a.sourceOK = false
-			a.log.Warn("the address adverts leave from is gone from the interface: every group goes to FAULT",
-				"interface", a.deps.Link.Name, "source", cur, "err", err)
+		if !*lost {
+			*lost = true
+			a.log.Warn("the address adverts leave from is gone from the interface: every group of its family goes to FAULT",
+				"interface", a.deps.Link.Name, "family", fam, "source", cur, "err", err)
 			a.updateHealth()
 		}
 		return
 	}
 	if src != cur {
-		setter, ok := a.deps.Conn4.(transport.SourceSetter)
+		setter, ok := conn.(transport.SourceSetter)
 		if !ok {
 			return
 		}
 		if err := setter.SetSource(src); err != nil {
-			a.log.Error("changing the advert source", "source", src, "err", err)
+			a.log.Error("changing the advert source", "family", fam, "source", src, "err", err)
 			return
 		}
 		for _, g := range a.groups {
-			if !g.spec.IPv6() {
+			if g.spec.IPv6() == ipv6 {
 				g.expect.Primary = src
 				a.apply(g, g.m.Handle(fsm.PrimaryChanged{Primary: src}))
 			}
 		}
-		a.log.Warn("adverts now leave from the interface's new primary address", "interface", a.deps.Link.Name, "old", cur, "new", src)
+		a.log.Warn("adverts now leave from the interface's new address", "interface", a.deps.Link.Name, "family", fam, "old", cur, "new", src)
 	}
-	if !a.sourceOK {
-		a.sourceOK = true
-		a.log.Info("the interface has an address to send adverts from again", "interface", a.deps.Link.Name, "source", src)
+	if *lost {
+		*lost = false
+		a.log.Info("the interface has an address to send adverts from again", "interface", a.deps.Link.Name, "family", fam, "source", src)
 		a.clearSendFailures()
 		a.updateHealth()
 	}

@@ -1,0 +1,110 @@
+//go:build linux
+
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/failoverkit/ipfailover/internal/nstest"
+)
+
+// TestIPv6AdvertSourceLostOrChanged deletes the master's IPv6 link-local
+// address, the source of VRRP over IPv6 (RFC 9568 §5.1.2.1), while the
+// backup listens, and watches the VIP's owners every 20 ms. The master's
+// IPv6 group goes to FAULT at once, releasing the VIP, and the backup takes
+// it over. A different link-local address is then added: the master comes
+// back on its own, its adverts leave from the new address (the backup
+// hears them and stays backup) and, preferred, it takes the VIP back.
+//   - IPv6 only: every group lacks its source, so /readyz is 503 during
+//     the fault, as for a lost IPv4 source;
+//   - beside an IPv4 group: only the IPv6 group faults; the IPv4 group
+//     keeps its master and its VIP throughout, and /readyz stays 200.
+//
+// Before, the source was fixed at start: the IPv6 sends failed, every
+// group (IPv4 ones too) went to FAULT for failing sends, /readyz stayed
+// 200, and the node never recovered from the new address.
+func TestIPv6AdvertSourceLostOrChanged(t *testing.T) {
+	t.Parallel()
+	vip6 := netip.MustParseAddr("2001:db8::100")
+	vip4 := netip.MustParseAddr("192.0.2.100")
+	newLL := netip.MustParseAddr("fe80::a:21")
+	for _, tc := range []struct {
+		name  string
+		vips  []string
+		ready int // a's /readyz during the fault
+	}{
+		{"IPv6 only", []string{"2001:db8::100"}, http.StatusServiceUnavailable},
+		{"beside IPv4", []string{"2001:db8::100", "192.0.2.100"}, http.StatusOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := fastSet(t, tc.vips...)
+			cfg.Nodes = []string{"a", "b"}
+			c := newCluster(t, cfg, "a", "b")
+			a, b := c.node("a"), c.node("b")
+			vrid := c.group(vip6).VRID
+			oldLL := a.WaitLinkLocal(5 * time.Second)
+			a.start("OPENSHIFT_HA_PRIORITY=200")
+			b.start("OPENSHIFT_HA_PRIORITY=100")
+			c.waitMaster("a master", a, vrid)
+			mon := c.monitorOwners(vip6)
+			var mon4 *ownerMonitor
+			if len(tc.vips) > 1 {
+				c.waitMaster("a master of the IPv4 group", a, c.group(vip4).VRID)
+				mon4 = c.monitorOwners(vip4)
+			}
+			c.hold(500 * time.Millisecond)
+
+			mon.Reset()
+			if mon4 != nil {
+				mon4.Reset()
+			}
+			a.MustRun("ip", "addr", "del", oldLL.String()+"/64", "dev", nstest.HostIfname)
+			c.waitFaultOn("a's IPv6 group in FAULT", a, vrid, tc.ready)
+			nstest.WaitFor(t, c.bound(), "b master with the IPv6 VIP, a without", func() error {
+				v, err := c.observe()
+				if err != nil {
+					return err
+				}
+				if v.states[b][vrid] != stateMaster || !v.holds[b][vip6] || v.holds[a][vip6] {
+					return fmt.Errorf("%v", v)
+				}
+				return nil
+			})
+			time.Sleep(time.Second) // the fault lasts
+			c.assertOwners(mon, tc.name+": link-local deleted")
+			if mon4 != nil {
+				c.assertOwners(mon4, tc.name+": the IPv4 group while the link-local is gone")
+			}
+			if code, body, err := a.get("/readyz"); err != nil || code != tc.ready {
+				t.Errorf("a /readyz while the link-local is gone: %d %s %v, want %d", code, body, err, tc.ready)
+			}
+
+			mon.Reset()
+			a.MustRun("ip", "addr", "add", newLL.String()+"/64", "dev", nstest.HostIfname)
+			c.waitMaster("a master again from the new link-local", a, vrid)
+			c.hold(500 * time.Millisecond)
+			c.assertOwners(mon, tc.name+": new link-local")
+			if code, body, err := a.get("/readyz"); err != nil || code != http.StatusOK {
+				t.Errorf("a /readyz after recovery: %d %s %v", code, body, err)
+			}
+			if out := a.proc.Output(); !strings.Contains(out, "new="+newLL.String()) {
+				t.Errorf("a's log does not say its adverts now leave from %s:\n%s", newLL, out)
+			}
+			if mon4 != nil {
+				c.assertOwners(mon4, tc.name+": the IPv4 group throughout")
+				if _, zero, _ := mon4.Longest(); zero > 0 {
+					t.Errorf("the IPv4 VIP had no owner for %v: its group must not fault with the IPv6 source", zero)
+				}
+				if st, _ := a.states(); st[c.group(vip4).VRID] != stateMaster {
+					t.Errorf("a is %s of the IPv4 group, want MASTER", stateName(st[c.group(vip4).VRID]))
+				}
+			}
+		})
+	}
+}
