@@ -93,8 +93,12 @@ func TestIPv6AdvertSourceLostOrChanged(t *testing.T) {
 			if code, body, err := a.get("/readyz"); err != nil || code != http.StatusOK {
 				t.Errorf("a /readyz after recovery: %d %s %v", code, body, err)
 			}
-			if out := a.proc.Output(); !strings.Contains(out, "new="+newLL.String()) {
+			out := a.proc.Output()
+			if !strings.Contains(out, "new="+newLL.String()) {
 				t.Errorf("a's log does not say its adverts now leave from %s:\n%s", newLL, out)
+			}
+			if !hasLogLine(out, "level=WARN", "family=IPv6", "source="+oldLL.String()) {
+				t.Errorf("a's log has no warning naming the lost source %s:\n%s", oldLL, out)
 			}
 			if mon4 != nil {
 				c.assertOwners(mon4, tc.name+": the IPv4 group throughout")
@@ -107,4 +111,19 @@ func TestIPv6AdvertSourceLostOrChanged(t *testing.T) {
 			}
 		})
 	}
+}
+
+// hasLogLine reports whether one line of an agent's log contains every one
+// of parts.
+func hasLogLine(log string, parts ...string) bool {
+	for _, line := range strings.Split(log, "\n") {
+		all := true
+		for _, p := range parts {
+			all = all && strings.Contains(line, p)
+		}
+		if all {
+			return true
+		}
+	}
+	return false
 }
