@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"fmt"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -66,16 +65,7 @@ func TestIPv6AdvertSourceLostOrChanged(t *testing.T) {
 			}
 			a.MustRun("ip", "addr", "del", oldLL.String()+"/64", "dev", nstest.HostIfname)
 			c.waitFaultOn("a's IPv6 group in FAULT", a, vrid, tc.ready)
-			nstest.WaitFor(t, c.bound(), "b master with the IPv6 VIP, a without", func() error {
-				v, err := c.observe()
-				if err != nil {
-					return err
-				}
-				if v.states[b][vrid] != stateMaster || !v.holds[b][vip6] || v.holds[a][vip6] {
-					return fmt.Errorf("%v", v)
-				}
-				return nil
-			})
+			c.waitTakenOver(b, a, vrid, vip6)
 			time.Sleep(time.Second) // the fault lasts
 			c.assertOwners(mon, tc.name+": link-local deleted")
 			if mon4 != nil {
