@@ -18,7 +18,9 @@ import (
 // IPv6 group goes to FAULT at once, releasing the VIP, and the backup takes
 // it over. A different link-local address is then added: the master comes
 // back on its own, its adverts leave from the new address (the backup
-// hears them and stays backup) and, preferred, it takes the VIP back.
+// hears them and stays backup) and, preferred, it takes the VIP back; the
+// client's neighbour entry follows each move (unsolicited NAs, the
+// master's from the new link-local).
 //   - IPv6 only: every group lacks its source, so /readyz is 503 during
 //     the fault, as for a lost IPv4 source;
 //   - beside an IPv4 group: only the IPv6 group faults; the IPv4 group
@@ -58,6 +60,7 @@ func TestIPv6AdvertSourceLostOrChanged(t *testing.T) {
 				mon4 = c.monitorOwners(vip4)
 			}
 			c.hold(500 * time.Millisecond)
+			c.seedNeighbour(vip6, a)
 
 			mon.Reset()
 			if mon4 != nil {
@@ -66,6 +69,7 @@ func TestIPv6AdvertSourceLostOrChanged(t *testing.T) {
 			a.MustRun("ip", "addr", "del", oldLL.String()+"/64", "dev", nstest.HostIfname)
 			c.waitFaultOn("a's IPv6 group in FAULT", a, vrid, tc.ready)
 			c.waitTakenOver(b, a, vrid, vip6)
+			c.waitNeighbour(vip6, b)
 			time.Sleep(time.Second) // the fault lasts
 			c.assertOwners(mon, tc.name+": link-local deleted")
 			if mon4 != nil {
@@ -78,6 +82,7 @@ func TestIPv6AdvertSourceLostOrChanged(t *testing.T) {
 			mon.Reset()
 			a.MustRun("ip", "addr", "add", newLL.String()+"/64", "dev", nstest.HostIfname)
 			c.waitMaster("a master again from the new link-local", a, vrid)
+			c.waitNeighbour(vip6, a) // its unsolicited NA leaves from the new address too
 			c.hold(500 * time.Millisecond)
 			c.assertOwners(mon, tc.name+": new link-local")
 			if code, body, err := a.get("/readyz"); err != nil || code != http.StatusOK {
