@@ -161,18 +161,18 @@ func (a *Agent) setLink(usable bool) {
 }
 
 // updateHealth feeds each machine the node's fitness for its group, when
-// it changes: a passing check on a usable link, adverts that can be sent,
-// and the address its family's adverts leave from. The machine has one
+// it changes: a passing check on a usable link, and, for its family, the
+// address adverts leave from and sends that work. The machine has one
 // fault input, so a FAULT for a lost link or source carries the transition
 // reason check-failed. The link counts as faulty for /readyz when it is
 // unusable or every group lacks its source.
 func (a *Agent) updateHealth() {
-	base := a.checkOK && a.linkUp && a.sendOK
+	base := a.checkOK && a.linkUp
 	sourceless := len(a.groups) > 0
 	for _, g := range a.groups {
-		lost := *a.lostSource(g.spec.IPv6())
-		sourceless = sourceless && lost
-		if ok := base && !lost; ok != g.healthy {
+		f := a.family(g.spec.IPv6())
+		sourceless = sourceless && f.lostSource
+		if ok := base && !f.lostSource && !f.sendFault; ok != g.healthy {
 			g.healthy = ok
 			a.apply(g, g.m.Handle(fsm.CheckResult{OK: ok}))
 		}
@@ -192,10 +192,10 @@ func (a *Agent) apply(g *group, actions []fsm.Action) {
 	for _, act := range actions {
 		switch act := act.(type) {
 		case fsm.SendAdvert:
-			if !a.sendAdvert(g, act.Priority) && a.probation {
+			if !a.sendAdvert(g, act.Priority) && a.family(g.spec.IPv6()).probation {
 				// Sending still fails after a retry: fault at once,
 				// before the VIPs are added or announced.
-				a.onSendFault()
+				a.onSendFault(g.spec.IPv6())
 				return
 			}
 		case fsm.AddVIPs:

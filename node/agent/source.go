@@ -30,13 +30,27 @@ func (a *Agent) trackSources() {
 	a.trackSource(true)
 }
 
-// lostSource is where the loop records that the interface lacks the
-// address the adverts of the family (ipv6) leave from.
-func (a *Agent) lostSource(ipv6 bool) *bool {
+// familyState is what the loop knows of the adverts of one address
+// family: a fault of one family's adverts leaves the other's groups alone.
+type familyState struct {
+	lostSource bool // the interface lacks the address they leave from
+	sendFault  bool // they failed for an interval: FAULT until the retry
+	probation  bool // retrying after failed sends, until one works
+}
+
+// family returns the state of the IPv6 (ipv6) or IPv4 adverts.
+func (a *Agent) family(ipv6 bool) *familyState {
 	if ipv6 {
-		return &a.lostSource6
+		return &a.fam6
 	}
-	return &a.lostSource4
+	return &a.fam4
+}
+
+func familyName(ipv6 bool) string {
+	if ipv6 {
+		return "IPv6"
+	}
+	return "IPv4"
 }
 
 // trackSource follows the address the adverts of one family leave from:
@@ -49,14 +63,14 @@ func (a *Agent) lostSource(ipv6 bool) *bool {
 // leave from it, and the machines use it for the tie-break
 // (fsm.PrimaryChanged). The other family's groups are not concerned.
 func (a *Agent) trackSource(ipv6 bool) {
-	conn, lookup, fam := a.deps.Conn4, a.deps.Source4, "IPv4"
+	conn, lookup, fam := a.deps.Conn4, a.deps.Source4, familyName(ipv6)
 	if ipv6 {
-		conn, lookup, fam = a.deps.Conn6, a.deps.Source6, "IPv6"
+		conn, lookup = a.deps.Conn6, a.deps.Source6
 	}
 	if conn == nil || lookup == nil {
 		return
 	}
-	lost := a.lostSource(ipv6)
+	lost := &a.family(ipv6).lostSource
 	cur := conn.Source()
 	src, err := lookup(a.deps.Link, cur)
 	if err != nil {
@@ -88,14 +102,15 @@ func (a *Agent) trackSource(ipv6 bool) {
 	if *lost {
 		*lost = false
 		a.log.Info("the interface has an address to send adverts from again", "interface", a.deps.Link.Name, "family", fam, "source", src)
-		a.clearSendFailures()
+		a.clearSendFailures(ipv6)
 		a.updateHealth()
 	}
 }
 
 // sendFailed records a failed send. Adverts failing for longer than one
-// advert interval put every group into FAULT (onSendFault): a master whose
-// adverts do not arrive is replaced by a backup, and must not keep the VIPs.
+// advert interval put every group of that family into FAULT
+// (onSendFault): a master whose adverts do not arrive is replaced by a
+// backup, and must not keep the VIPs.
 func (a *Agent) sendFailed(g *group, dst netip.Addr, err error) {
 	a.deps.Metrics.SendErrors.WithLabelValues(g.vrid).Inc()
 	now := time.Now()
@@ -108,58 +123,63 @@ func (a *Agent) sendFailed(g *group, dst netip.Addr, err error) {
 			"failures", g.failedSends, "failing_for", now.Sub(g.failingSince).Round(time.Millisecond), "err", err)
 		g.warnedSend, g.failedSends = now, 0
 	}
-	if a.sendOK && now.Sub(g.failingSince) >= a.cfg.AdvertInterval*9/10 {
+	if !a.family(g.spec.IPv6()).sendFault && now.Sub(g.failingSince) >= a.cfg.AdvertInterval*9/10 {
 		select {
-		case a.sendFaults <- struct{}{}:
-		default:
+		case a.sendFaults <- g.spec.IPv6():
+		default: // both families' signals fit: one is pending already
 		}
 	}
 }
 
 // sendWorked records a successful send; it ends a retry's probation.
 func (a *Agent) sendWorked(g *group) {
-	a.probation = false
+	a.family(g.spec.IPv6()).probation = false
 	if !g.failingSince.IsZero() {
 		a.log.Info("sending adverts works again", "instance", g.instance, "vrid", g.spec.VRID)
 		g.failingSince, g.failedSends, g.warnedSend = time.Time{}, 0, time.Time{}
 	}
 }
 
-func (a *Agent) clearSendFailures() {
+// clearSendFailures forgets the failed sends of the family's groups.
+func (a *Agent) clearSendFailures(ipv6 bool) {
 	for _, g := range a.groups {
-		g.failingSince, g.failedSends = time.Time{}, 0
+		if g.spec.IPv6() == ipv6 {
+			g.failingSince, g.failedSends = time.Time{}, 0
+		}
 	}
 }
 
-// onSendFault faults every group after sends failed for an interval, and
-// schedules a retry.
-func (a *Agent) onSendFault() {
-	if !a.sendOK {
+// onSendFault faults every group of the family after its sends failed for
+// an interval, and schedules a retry.
+func (a *Agent) onSendFault(ipv6 bool) {
+	f := a.family(ipv6)
+	if f.sendFault {
 		return
 	}
-	a.sendOK, a.probation = false, false
+	f.sendFault, f.probation = true, false
 	retry := a.sendRetryAfter()
-	a.log.Warn("adverts could not be sent for an advert interval: every group goes to FAULT", "interface", a.deps.Link.Name, "retry_in", retry)
+	a.log.Warn("adverts could not be sent for an advert interval: every group of their family goes to FAULT",
+		"interface", a.deps.Link.Name, "family", familyName(ipv6), "retry_in", retry)
 	a.updateHealth()
 	time.AfterFunc(retry, func() {
 		select {
-		case a.sendRetry <- struct{}{}:
+		case a.sendRetry <- ipv6:
 		case <-a.done:
 		}
 	})
 }
 
-// onSendRetry leaves the FAULT of failed sends: the groups come back as
-// BACKUP, on probation until a send works: the first advert that cannot
-// be sent, when a group becomes master, faults them again before the VIPs
-// are added, so a retry never gives the VIP a second owner.
-func (a *Agent) onSendRetry() {
-	if a.sendOK {
+// onSendRetry leaves the FAULT of failed sends: the family's groups come
+// back as BACKUP, on probation until a send works: the first advert that
+// cannot be sent, when a group becomes master, faults them again before
+// the VIPs are added, so a retry never gives the VIP a second owner.
+func (a *Agent) onSendRetry(ipv6 bool) {
+	f := a.family(ipv6)
+	if !f.sendFault {
 		return
 	}
-	a.sendOK = true
-	a.probation = true
-	a.clearSendFailures()
-	a.log.Info("trying to send adverts again", "interface", a.deps.Link.Name)
+	f.sendFault, f.probation = false, true
+	a.clearSendFailures(ipv6)
+	a.log.Info("trying to send adverts again", "interface", a.deps.Link.Name, "family", familyName(ipv6))
 	a.updateHealth()
 }

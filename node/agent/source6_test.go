@@ -9,6 +9,8 @@ import (
 	"net/netip"
 	"strconv"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -39,15 +41,26 @@ func (l *linkLocals) lookup(_ netif.Link, _ netip.Addr) (netip.Addr, error) {
 	return l.ll, nil
 }
 
-// TestIPv6SourceLostFaultsOnlyIPv6Groups: an owner (priority 255) of an
-// IPv4 and an IPv6 group loses its link-local address, the IPv6 advert
-// source (RFC 9568 §5.1.2.1): the IPv6 group goes to FAULT and releases
-// its VIP, the IPv4 group stays master with its VIP, and /readyz stays 200
-// (not every group lacks its source). A different link-local brings the
-// IPv6 group back, its adverts leaving from the new address.
-func TestIPv6SourceLostFaultsOnlyIPv6Groups(t *testing.T) {
-	vip6 := netip.MustParseAddr("2001:db8::100")
-	ll1, ll2 := netip.MustParseAddr("fe80::1"), netip.MustParseAddr("fe80::2")
+// mixed is an agent, the owner (priority 255), of an IPv4 group (vip) and
+// an IPv6 group (vip6) on fakes.
+type mixed struct {
+	t            *testing.T
+	addrs        *fakeAddrs
+	conn6        *settableConn
+	lls          *linkLocals
+	events       chan netif.AddrEvent
+	m            *agent.Metrics
+	h            http.Handler
+	vrid4, vrid6 string
+}
+
+var (
+	vip6     = netip.MustParseAddr("2001:db8::100")
+	ll1, ll2 = netip.MustParseAddr("fe80::1"), netip.MustParseAddr("fe80::2")
+)
+
+func startMixed(t *testing.T) *mixed {
+	t.Helper()
 	cfg := contract.ImageDefaults()
 	cfg.Name = "unit"
 	ranges, _, err := contract.ParseVIPEntries([]string{vip.String(), vip6.String()})
@@ -60,21 +73,18 @@ func TestIPv6SourceLostFaultsOnlyIPv6Groups(t *testing.T) {
 	if err != nil || len(groups) != 2 || groups[1].VIPs[0] != vip6 {
 		t.Fatalf("groups %v, %v", groups, err)
 	}
-	vrid4, vrid6 := strconv.Itoa(groups[0].VRID), strconv.Itoa(groups[1].VRID)
-
 	j := &journal{}
-	addrs := newFakeAddrs(j)
-	conn6 := &settableConn{fakeConn: newFakeConn(ll1, j)}
-	lls := &linkLocals{ll: ll1}
-	events := make(chan netif.AddrEvent, 16)
-	m := agent.NewMetrics()
+	x := &mixed{t: t, addrs: newFakeAddrs(j), conn6: &settableConn{fakeConn: newFakeConn(ll1, j)}, lls: &linkLocals{ll: ll1},
+		events: make(chan netif.AddrEvent, 16), m: agent.NewMetrics(),
+		vrid4: strconv.Itoa(groups[0].VRID), vrid6: strconv.Itoa(groups[1].VRID)}
 	a, err := agent.New(cfg, agent.Deps{
-		Link: netif.Link{Name: "eth0", Index: 2}, Addrs: addrs, Conn4: newFakeConn(self, j), Conn6: conn6,
-		Announcer: &fakeAnnouncer{}, AddrEvents: events, Source6: lls.lookup, Metrics: m, Log: slog.New(slog.DiscardHandler),
+		Link: netif.Link{Name: "eth0", Index: 2}, Addrs: x.addrs, Conn4: newFakeConn(self, j), Conn6: x.conn6,
+		Announcer: &fakeAnnouncer{}, AddrEvents: x.events, Source6: x.lls.lookup, Metrics: x.m, Log: slog.New(slog.DiscardHandler),
 	}, agent.Options{Self: []netip.Addr{self, ll1}, ReconcileEvery: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
+	x.h = a.Handler()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
@@ -89,43 +99,76 @@ func TestIPv6SourceLostFaultsOnlyIPv6Groups(t *testing.T) {
 			t.Error("Run did not return within 5s of cancel")
 		}
 	})
-	h := a.Handler()
+	return x
+}
+
+// want waits until the groups are in the states (2 master, 3 fault), the
+// IPv4 VIP is held, the IPv6 VIP is held or not, and /readyz answers code.
+func (x *mixed) want(what string, s4, s6 float64, held6 bool, code int) {
+	x.t.Helper()
 	ready := func() int {
 		w := httptest.NewRecorder()
-		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+		x.h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/readyz", nil))
 		return w.Code
 	}
-	state := func(vrid string) float64 {
-		return gaugeWith(t, m, "ipfailover_vrrp_state", "vrid", vrid)
+	state := func(vrid string) float64 { return gaugeWith(x.t, x.m, "ipfailover_vrrp_state", "vrid", vrid) }
+	if !eventually(func() bool {
+		return state(x.vrid4) == s4 && state(x.vrid6) == s6 && x.addrs.has(vip) && x.addrs.has(vip6) == held6 && ready() == code
+	}) {
+		x.t.Fatalf("%s: states %v/%v, IPv4 VIP %v, IPv6 VIP %v (want %v), /readyz %d (want %d)", what,
+			state(x.vrid4), state(x.vrid6), x.addrs.has(vip), x.addrs.has(vip6), held6, ready(), code)
 	}
-	want := func(what string, s4, s6 float64, held6 bool, code int) {
-		t.Helper()
-		if !eventually(func() bool {
-			return state(vrid4) == s4 && state(vrid6) == s6 && addrs.has(vip) && addrs.has(vip6) == held6 && ready() == code
-		}) {
-			t.Fatalf("%s: states %v/%v, IPv4 VIP %v, IPv6 VIP %v (want %v), /readyz %d (want %d)", what,
-				state(vrid4), state(vrid6), addrs.has(vip), addrs.has(vip6), held6, ready(), code)
-		}
-	}
-	want("start", 2, 2, true, http.StatusOK)
+}
 
-	lls.set(netip.Addr{})
-	events <- netif.AddrEvent{Prefix: netip.PrefixFrom(ll1, 64)}
-	want("link-local deleted", 2, 3, false, http.StatusOK)
+// TestIPv6SourceLostFaultsOnlyIPv6Groups: the owner of an IPv4 and an IPv6
+// group loses its link-local address, the IPv6 advert source (RFC 9568
+// §5.1.2.1): the IPv6 group goes to FAULT and releases its VIP, the IPv4
+// group stays master with its VIP, and /readyz stays 200 (not every group
+// lacks its source). A different link-local brings the IPv6 group back,
+// its adverts leaving from the new address.
+func TestIPv6SourceLostFaultsOnlyIPv6Groups(t *testing.T) {
+	x := startMixed(t)
+	x.want("start", 2, 2, true, http.StatusOK)
 
-	lls.set(ll2)
-	events <- netif.AddrEvent{Prefix: netip.PrefixFrom(ll2, 64), Added: true}
-	want("new link-local", 2, 2, true, http.StatusOK)
-	if got := conn6.Source(); got != ll2 {
+	x.lls.set(netip.Addr{})
+	x.events <- netif.AddrEvent{Prefix: netip.PrefixFrom(ll1, 64)}
+	x.want("link-local deleted", 2, 3, false, http.StatusOK)
+
+	x.lls.set(ll2)
+	x.events <- netif.AddrEvent{Prefix: netip.PrefixFrom(ll2, 64), Added: true}
+	x.want("new link-local", 2, 2, true, http.StatusOK)
+	if got := x.conn6.Source(); got != ll2 {
 		t.Errorf("IPv6 adverts leave from %v, want %v", got, ll2)
 	}
 }
 
-// settableConn is a fakeConn whose source can change (transport.SourceSetter).
+// TestIPv6SendFailuresFaultOnlyIPv6Groups: IPv6 adverts that cannot be
+// sent for an interval fault the IPv6 group only; the IPv4 group keeps its
+// master and VIP. Once sends work, the IPv6 group comes back after the
+// retry delay (1 s).
+func TestIPv6SendFailuresFaultOnlyIPv6Groups(t *testing.T) {
+	x := startMixed(t)
+	x.want("start", 2, 2, true, http.StatusOK)
+	x.conn6.fail.Store(true)
+	x.want("IPv6 sends fail", 2, 3, false, http.StatusOK)
+	x.conn6.fail.Store(false)
+	x.want("IPv6 sends work again", 2, 2, true, http.StatusOK)
+}
+
+// settableConn is a fakeConn whose source can change
+// (transport.SourceSetter) and whose sends fail while fail is set.
 type settableConn struct {
 	*fakeConn
-	mu  sync.Mutex
-	src netip.Addr
+	fail atomic.Bool
+	mu   sync.Mutex
+	src  netip.Addr
+}
+
+func (c *settableConn) Send(payload []byte, dst netip.Addr) error {
+	if c.fail.Load() {
+		return syscall.ENETUNREACH
+	}
+	return c.fakeConn.Send(payload, dst)
 }
 
 func (c *settableConn) SetSource(src netip.Addr) error {
