@@ -38,7 +38,12 @@
 // FromEnv(Env(c)) == c over generated configurations (FuzzEnvRoundTrip).
 //
 // To add a setting: a name constant (names.go) and a Field (errors.go),
-// its field in Config, one row in the table. In the renderer: its spec
-// path in fn/fieldpath.go, its resolution in fn/plan.go and its import in
-// fn/import.go.
+// its field in Config (and a default constant), one row in the table,
+// and its rule in Config.Validate if it has one. On the spec side: its
+// field in api/v1alpha1 (make crd regenerates the CRD) and one row in the
+// spec mapping, settings in fn/mapping.go, which gives the spec path
+// findings point at, how the renderer resolves the spec field into the
+// Config and how import writes it back. Tests fail when a Field has no
+// variable or no mapping row, and FromEnv(Env(c)) == c and
+// import(render(spec)) == spec check both tables end to end.
 package contract
