@@ -77,17 +77,8 @@ func mapping() []setting {
 		{at: at(contract.FieldVIPGroups, "spec.groups"),
 			toConfig: func(p *plan, cfg *contract.Config, _ *problems) { cfg.VIPGroups = int(p.ipf.Spec.Groups) },
 			toSpec:   func(_ *importer, s *v1alpha1.IPFailoverSpec, cfg contract.Config) { s.Groups = int32(cfg.VIPGroups) }},
-		{at: at(contract.FieldMonitorPort, "spec.monitorPort"),
-			toConfig: func(p *plan, cfg *contract.Config, _ *problems) {
-				if mp := p.ipf.Spec.MonitorPort; mp != nil {
-					cfg.MonitorPort = int(*mp)
-				}
-			},
-			toSpec: func(_ *importer, s *v1alpha1.IPFailoverSpec, cfg contract.Config) {
-				if cfg.MonitorPort != contract.DefaultMonitorPort {
-					s.MonitorPort = i32(cfg.MonitorPort)
-				}
-			}},
+		optionalPort(contract.FieldMonitorPort, "spec.monitorPort", contract.DefaultMonitorPort,
+			func(s *v1alpha1.IPFailoverSpec) **int32 { return &s.MonitorPort }, func(c *contract.Config) *int { return &c.MonitorPort }),
 		{at: at(contract.FieldReplicaCount, "spec.replicas"),
 			toConfig: func(p *plan, cfg *contract.Config, out *problems) {
 				p.replicas = resolveReplicas(&p.ipf.Spec, out)
@@ -239,22 +230,31 @@ func mapping() []setting {
 					v.UnicastPeers = append(v.UnicastPeers, a.String())
 				}
 			}},
-		{at: at(contract.FieldHealthPort, "spec.healthPort"),
-			toConfig: func(p *plan, cfg *contract.Config, _ *problems) {
-				if hp := p.ipf.Spec.HealthPort; hp != nil {
-					cfg.HealthPort = int(*hp)
-				}
-			},
-			toSpec: func(_ *importer, s *v1alpha1.IPFailoverSpec, cfg contract.Config) {
-				if cfg.HealthPort != contract.DefaultHealthPort {
-					s.HealthPort = i32(cfg.HealthPort)
-				}
-			}},
+		optionalPort(contract.FieldHealthPort, "spec.healthPort", contract.DefaultHealthPort,
+			func(s *v1alpha1.IPFailoverSpec) **int32 { return &s.HealthPort }, func(c *contract.Config) *int { return &c.HealthPort }),
 		// Settings of the contract the spec has no field for: the renderer
 		// leaves their defaults, the importer says they are dropped.
 		notInSpec(contract.FieldUnicastSource),
 		notInSpec(contract.FieldMulticastSource),
 		notInSpec(contract.FieldPriority),
+	}
+}
+
+// optionalPort is the row of an optional port of the spec: nil keeps the
+// contract's default, and import writes only a port other than it.
+func optionalPort(f contract.Field, path string, def int, spec func(*v1alpha1.IPFailoverSpec) **int32, cfg func(*contract.Config) *int) setting {
+	return setting{
+		at: at(f, path),
+		toConfig: func(p *plan, c *contract.Config, _ *problems) {
+			if v := *spec(&p.ipf.Spec); v != nil {
+				*cfg(c) = int(*v)
+			}
+		},
+		toSpec: func(_ *importer, s *v1alpha1.IPFailoverSpec, c contract.Config) {
+			if v := *cfg(&c); v != def {
+				*spec(s) = i32(v)
+			}
+		},
 	}
 }
 
