@@ -18,12 +18,13 @@ func roundTrip(t *testing.T, c Config) {
 	if err := c.Validate(); err != nil {
 		t.Fatalf("the generated config is invalid: %v\n%+v", err, c)
 	}
-	m := map[string]string{}
-	for _, v := range c.Env() {
-		if _, dup := m[v.Name]; dup {
-			t.Fatalf("%s written twice", v.Name)
-		}
+	env := c.Env()
+	m := make(map[string]string, len(env))
+	for _, v := range env {
 		m[v.Name] = v.Value
+	}
+	if len(m) != len(env) {
+		t.Fatalf("a variable is written twice: %v", env)
 	}
 	back, err := FromEnv(envOf(m))
 	if err != nil {

@@ -114,27 +114,12 @@ func mapping() []setting {
 					s.IPTablesChain = &chain
 				}
 			}},
-		// The scripts travel in the scripts ConfigMap: the check script's row
-		// builds its data for both.
-		{at: at(contract.FieldCheckScript, "spec.checkScript"),
-			toConfig: func(p *plan, cfg *contract.Config, out *problems) {
-				p.scripts = resolveScripts(&p.ipf.Spec, out)
-				if p.ipf.Spec.CheckScript != "" {
-					cfg.CheckScript = ScriptsDir + "/" + CheckScriptKey
-				}
-			},
-			toSpec: func(im *importer, s *v1alpha1.IPFailoverSpec, cfg contract.Config) {
-				s.CheckScript = im.script(contract.EnvCheckScript, cfg.CheckScript)
-			}},
-		{at: at(contract.FieldNotifyScript, "spec.notifyScript"),
-			toConfig: func(p *plan, cfg *contract.Config, _ *problems) {
-				if p.ipf.Spec.NotifyScript != "" {
-					cfg.NotifyScript = ScriptsDir + "/" + NotifyScriptKey
-				}
-			},
-			toSpec: func(im *importer, s *v1alpha1.IPFailoverSpec, cfg contract.Config) {
-				s.NotifyScript = im.script(contract.EnvNotifyScript, cfg.NotifyScript)
-			}},
+		// The scripts travel in the scripts ConfigMap, whose data the check
+		// script's row builds for both.
+		withScriptsData(scriptFile(contract.FieldCheckScript, "spec.checkScript", CheckScriptKey,
+			func(s *v1alpha1.IPFailoverSpec) *string { return &s.CheckScript }, func(c *contract.Config) *string { return &c.CheckScript })),
+		scriptFile(contract.FieldNotifyScript, "spec.notifyScript", NotifyScriptKey,
+			func(s *v1alpha1.IPFailoverSpec) *string { return &s.NotifyScript }, func(c *contract.Config) *string { return &c.NotifyScript }),
 		{at: at(contract.FieldCheckInterval, "spec.checkInterval"),
 			toConfig: func(p *plan, cfg *contract.Config, _ *problems) {
 				if ci := p.ipf.Spec.CheckInterval; ci != nil {
@@ -256,6 +241,33 @@ func optionalPort(f contract.Field, path string, def int, spec func(*v1alpha1.IP
 			}
 		},
 	}
+}
+
+// scriptFile is the row of a script of the spec: the pod runs it from the
+// scripts ConfigMap as ScriptsDir/key; import inlines it from the
+// workload's ConfigMap.
+func scriptFile(f contract.Field, path, key string, spec func(*v1alpha1.IPFailoverSpec) *string, cfg func(*contract.Config) *string) setting {
+	return setting{
+		at: at(f, path),
+		toConfig: func(p *plan, c *contract.Config, _ *problems) {
+			if *spec(&p.ipf.Spec) != "" {
+				*cfg(c) = ScriptsDir + "/" + key
+			}
+		},
+		toSpec: func(im *importer, s *v1alpha1.IPFailoverSpec, c contract.Config) {
+			*spec(s) = im.script(f.EnvName(), *cfg(&c))
+		},
+	}
+}
+
+// withScriptsData makes a row build the scripts ConfigMap's data first.
+func withScriptsData(row setting) setting {
+	toConfig := row.toConfig
+	row.toConfig = func(p *plan, c *contract.Config, out *problems) {
+		p.scripts = resolveScripts(&p.ipf.Spec, out)
+		toConfig(p, c, out)
+	}
+	return row
 }
 
 // notInSpec is the row of a contract setting the spec has no field for.
