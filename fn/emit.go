@@ -1,0 +1,357 @@
+package fn
+
+import (
+	"strings"
+
+	kfn "github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// The YAML encoder (go.yaml.in/yaml/v3 through kyaml: indent 2, compact
+// sequences, no line width) is most of the cost of writing thousands of
+// objects: an event per node, a copy of every string, a growing buffer.
+// appendYAML writes the shapes our objects have — block mappings and
+// sequences of single-line ASCII scalars — byte for byte as that encoder
+// does, and declines anything else (comments, anchors, aliases, flow
+// style, explicit tags, multi-line or non-ASCII strings, empty
+// collections), for the caller to use the encoder instead.
+// TestAppendYAMLMatchesEncoder holds it to the encoder's output.
+
+// emitOptions are the changes appendYAML makes while writing, so that the
+// object itself need not be copied and changed.
+type emitOptions struct {
+	// quote11 writes the strings that a YAML 1.1 reader would misread
+	// double-quoted, as QuoteForYAML11 marks them.
+	quote11 bool
+	// dropAnnotation leaves out the metadata.annotations it reports true
+	// for, and the annotations mapping if none is left.
+	dropAnnotation func(key string) bool
+}
+
+// AppendYAML appends obj as the YAML encoder writes it (obj.String()),
+// with the YAML 1.1 quoting of QuoteForYAML11 applied when quote11 is true
+// and the annotations that drop reports true for left out (with the
+// annotations field when none is left; drop may be nil). obj is not
+// changed. Objects the direct writer does not handle go through a copy and
+// the encoder.
+func AppendYAML(b []byte, obj *kfn.KubeObject, quote11 bool, drop func(key string) bool) []byte {
+	opts := emitOptions{quote11: quote11, dropAnnotation: drop}
+	if out, ok := appendObject(b, objNode(obj), 0, false, opts); ok {
+		return out
+	}
+	o := obj.Copy()
+	if quote11 {
+		QuoteForYAML11(kfn.KubeObjects{o})
+	}
+	if drop != nil {
+		for k := range o.GetAnnotations() {
+			if drop(k) {
+				_ = o.RemoveAnnotation(k)
+			}
+		}
+		_ = o.RemoveAnnotationsIfEmpty()
+	}
+	return append(b, o.String()...)
+}
+
+// appendObject appends the object n at column indent; inSeq tells that a
+// "- " was written before its first key. It reports false, with b in an
+// unknown state beyond its original length, when n holds what it does not
+// write.
+func appendObject(b []byte, n *yaml.Node, indent int, inSeq bool, opts emitOptions) ([]byte, bool) {
+	if n.Kind != yaml.MappingNode || !plainCollection(n, "!!map") {
+		return b, false
+	}
+	start := len(b)
+	b, ok := appendMapping(b, n, indent, inSeq, opts, true)
+	if !ok {
+		return b[:start], false
+	}
+	return b, true
+}
+
+func plainCollection(n *yaml.Node, tag string) bool {
+	return n.Style == 0 && n.Anchor == "" && n.HeadComment == "" && n.LineComment == "" && n.FootComment == "" &&
+		(n.Tag == "" || n.Tag == tag) && len(n.Content) > 0
+}
+
+// appendMapping writes a non-empty block mapping; root is the object's
+// top level, where metadata.annotations may be filtered.
+func appendMapping(b []byte, n *yaml.Node, indent int, first bool, opts emitOptions, root bool) ([]byte, bool) {
+	if len(n.Content)%2 != 0 {
+		return b, false
+	}
+	for i := 0; i < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !first {
+			b = appendIndent(b, indent)
+		}
+		first = false
+		var ok bool
+		if b, ok = appendScalar(b, k, true, opts); !ok {
+			return b, false
+		}
+		b = append(b, ':')
+		if root && opts.dropAnnotation != nil && k.Value == "metadata" && v.Kind == yaml.MappingNode {
+			if b, ok = appendMetadata(b, v, indent+2, opts); !ok {
+				return b, false
+			}
+			continue
+		}
+		if b, ok = appendValue(b, v, indent, opts); !ok {
+			return b, false
+		}
+	}
+	return b, true
+}
+
+// appendValue writes the value of a mapping key at column indent, after
+// the colon.
+func appendValue(b []byte, v *yaml.Node, indent int, opts emitOptions) ([]byte, bool) {
+	var ok bool
+	switch v.Kind {
+	case yaml.ScalarNode:
+		b = append(b, ' ')
+		if b, ok = appendScalar(b, v, false, opts); !ok {
+			return b, false
+		}
+		return append(b, '\n'), true
+	case yaml.MappingNode:
+		if !plainCollection(v, "!!map") {
+			return b, false
+		}
+		b = append(b, '\n')
+		return appendMapping(b, v, indent+2, false, opts, false)
+	case yaml.SequenceNode:
+		if !plainCollection(v, "!!seq") {
+			return b, false
+		}
+		b = append(b, '\n')
+		return appendSequence(b, v, indent, opts)
+	}
+	return b, false
+}
+
+// appendSequence writes a non-empty block sequence whose dashes are at
+// column indent (kyaml's compact sequence indentation).
+func appendSequence(b []byte, n *yaml.Node, indent int, opts emitOptions) ([]byte, bool) {
+	for _, e := range n.Content {
+		b = appendIndent(b, indent)
+		b = append(b, '-', ' ')
+		var ok bool
+		switch e.Kind {
+		case yaml.ScalarNode:
+			if b, ok = appendScalar(b, e, false, opts); !ok {
+				return b, false
+			}
+			b = append(b, '\n')
+		case yaml.MappingNode:
+			if !plainCollection(e, "!!map") {
+				return b, false
+			}
+			if b, ok = appendMapping(b, e, indent+2, true, opts, false); !ok {
+				return b, false
+			}
+		default:
+			return b, false
+		}
+	}
+	return b, true
+}
+
+// appendMetadata writes the metadata mapping (after "metadata:") without
+// the annotations opts drops.
+func appendMetadata(b []byte, md *yaml.Node, indent int, opts emitOptions) ([]byte, bool) {
+	if !plainCollection(md, "!!map") || len(md.Content)%2 != 0 {
+		return b, false
+	}
+	b = append(b, '\n')
+	var ok bool
+	for i := 0; i < len(md.Content); i += 2 {
+		k, v := md.Content[i], md.Content[i+1]
+		if k.Value != "annotations" {
+			b = appendIndent(b, indent)
+			if b, ok = appendScalar(b, k, true, opts); !ok {
+				return b, false
+			}
+			b = append(b, ':')
+			if b, ok = appendValue(b, v, indent, opts); !ok {
+				return b, false
+			}
+			continue
+		}
+		if v.Kind != yaml.MappingNode || !plainCollection(v, "!!map") || len(v.Content)%2 != 0 {
+			return b, false
+		}
+		kept := 0
+		for j := 0; j < len(v.Content); j += 2 {
+			if !opts.dropAnnotation(v.Content[j].Value) {
+				kept++
+			}
+		}
+		if kept == 0 {
+			continue
+		}
+		b = appendIndent(b, indent)
+		if b, ok = appendScalar(b, k, true, opts); !ok {
+			return b, false
+		}
+		b = append(b, ':', '\n')
+		for j := 0; j < len(v.Content); j += 2 {
+			ak, av := v.Content[j], v.Content[j+1]
+			if opts.dropAnnotation(ak.Value) {
+				continue
+			}
+			b = appendIndent(b, indent+2)
+			if b, ok = appendScalar(b, ak, true, opts); !ok {
+				return b, false
+			}
+			b = append(b, ':')
+			if b, ok = appendValue(b, av, indent+2, opts); !ok {
+				return b, false
+			}
+		}
+	}
+	return b, true
+}
+
+const spaces = "                                                                "
+
+func appendIndent(b []byte, n int) []byte {
+	for n > len(spaces) {
+		b = append(b, spaces...)
+		n -= len(spaces)
+	}
+	return append(b, spaces[:n]...)
+}
+
+// appendScalar writes a scalar in the style the encoder picks for it: the
+// node's quoting if it asks for one; else double quotes for a string that
+// would read as another type, plain when the scalar allows it, single
+// quotes when not. Keys are "simple keys" (at most 128 characters).
+func appendScalar(b []byte, n *yaml.Node, key bool, opts emitOptions) ([]byte, bool) {
+	v := n.Value
+	if n.Kind != yaml.ScalarNode || n.Anchor != "" || n.HeadComment != "" || n.LineComment != "" || n.FootComment != "" ||
+		v == "" || key && len(v) > 128 || !printableASCII(v) {
+		return b, false
+	}
+	quoted := yaml.DoubleQuotedStyle | yaml.SingleQuotedStyle
+	if n.Style&^quoted != 0 {
+		return b, false // tagged, literal, folded or flow
+	}
+	if n.Style != 0 {
+		if n.Tag != "" && n.Tag != "!!str" {
+			return b, false
+		}
+		if n.Style&yaml.DoubleQuotedStyle != 0 {
+			return appendDoubleQuoted(b, v), true
+		}
+		return appendSingleQuoted(b, v), true
+	}
+	resolved := plainTag(v)
+	str := false
+	switch n.Tag {
+	case "!!str":
+		if resolved != "!!str" {
+			return appendDoubleQuoted(b, v), true
+		}
+		str = true
+	case "":
+		str = resolved == "!!str"
+	case "!!int", "!!bool", "!!null", "!!float":
+		if resolved != n.Tag {
+			return b, false // the encoder would write the tag
+		}
+	default:
+		return b, false
+	}
+	if str && opts.quote11 && AmbiguousInYAML11(v) {
+		return appendDoubleQuoted(b, v), true
+	}
+	if !plainAllowed(v) {
+		return appendSingleQuoted(b, v), true
+	}
+	return append(b, v...), true
+}
+
+// plainTag is the tag a YAML 1.2 reader gives v written plain.
+func plainTag(v string) string {
+	switch c := v[0]; {
+	case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+		// Only true, false, null and their capitalisations start with
+		// a letter and are not strings.
+		switch v {
+		case "true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL":
+		default:
+			return "!!str"
+		}
+	}
+	n := yaml.Node{Kind: yaml.ScalarNode, Value: v}
+	return n.ShortTag()
+}
+
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// plainAllowed reports whether the encoder writes a single-line printable
+// ASCII string plain in block context: no leading or trailing space, no
+// indicator that would start another token ("- ", ": ", " #", a leading
+// '&', '*', '!', '|', '>', quotes, '%', '@', '`', brackets, ',', '#'), no
+// document marker.
+func plainAllowed(v string) bool {
+	if v[0] == ' ' || v[len(v)-1] == ' ' || strings.HasPrefix(v, "---") || strings.HasPrefix(v, "...") {
+		return false
+	}
+	followedByBlank := func(i int) bool { return i+1 >= len(v) || v[i+1] == ' ' }
+	switch v[0] {
+	case '#', ',', '[', ']', '{', '}', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`':
+		return false
+	case '?', ':', '-':
+		if followedByBlank(0) {
+			return false
+		}
+	}
+	for i := 1; i < len(v); i++ {
+		switch v[i] {
+		case ':':
+			if followedByBlank(i) {
+				return false
+			}
+		case '#':
+			if v[i-1] == ' ' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func appendDoubleQuoted(b []byte, v string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
+}
+
+func appendSingleQuoted(b []byte, v string) []byte {
+	b = append(b, '\'')
+	for i := 0; i < len(v); i++ {
+		if v[i] == '\'' {
+			b = append(b, '\'')
+		}
+		b = append(b, v[i])
+	}
+	return append(b, '\'')
+}
