@@ -19,6 +19,15 @@ import (
 // creationTimestamp, empty status, resources: {}, strategy: {} …). Env
 // entries keep an explicit value: "" so that every variable is visibly set.
 func ToKubeObject(v any) (*kfn.KubeObject, error) {
+	root, err := toNode(v)
+	if err != nil {
+		return nil, err
+	}
+	return kfn.MoveToKubeObject(yaml.NewRNode(root)), nil
+}
+
+// toNode is the YAML tree of ToKubeObject.
+func toNode(v any) (*yaml.Node, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -33,7 +42,7 @@ func ToKubeObject(v any) (*kfn.KubeObject, error) {
 	restyle(root)
 	quoteYAML11(root)
 	orderTop(root)
-	return kfn.MoveToKubeObject(yaml.NewRNode(root)), nil
+	return root, nil
 }
 
 // prune drops null values and empty mappings and sequences, bottom up,
