@@ -232,7 +232,7 @@ func appendIndent(b []byte, n int) []byte {
 func appendScalar(b []byte, n *yaml.Node, key bool, opts emitOptions) ([]byte, bool) {
 	v := n.Value
 	if n.Kind != yaml.ScalarNode || n.Anchor != "" || n.HeadComment != "" || n.LineComment != "" || n.FootComment != "" ||
-		v == "" || key && len(v) > 128 || !printableASCII(v) {
+		key && len(v) > 128 || !printableASCII(v) {
 		return b, false
 	}
 	quoted := yaml.DoubleQuotedStyle | yaml.SingleQuotedStyle
@@ -247,6 +247,12 @@ func appendScalar(b []byte, n *yaml.Node, key bool, opts emitOptions) ([]byte, b
 			return appendDoubleQuoted(b, v), true
 		}
 		return appendSingleQuoted(b, v), true
+	}
+	if v == "" {
+		if n.Tag == "!!str" {
+			return append(b, '"', '"'), true // an empty plain scalar is null
+		}
+		return b, false
 	}
 	resolved := plainTag(v)
 	str := false

@@ -50,7 +50,7 @@ var scalarCorpus = []string{
 	" a", "a ", "a  b", "'a'", "\"a\"", "a'b", "a\"b", "a\\b", "%a", "@a", "`a", "&a", "*a", "!a", "|a", ">a", "[a]", "{a}",
 	",a", "a,b", "a[b", "2001-12-14", "2001-12-14 21:59:43.10 -5", "1:20", "12:30:45", "+1", "+.inf", "-.inf", ".nan", ".inf",
 	"0.0.0.0/0", "2001:db8::1", "/run/xtables.lock", "v1", "1985x", "$HOME", "a=b", "a~b", "a%b", "x@y",
-	"a\tb", "a\nb", "é", strings.Repeat("k", 129),
+	"a\tb", "a\nb", "é", strings.Repeat("k", 129), "",
 }
 
 // TestAppendYAMLMatchesEncoder holds the direct writer to the encoder:
@@ -146,5 +146,26 @@ func walkScalars(n *yaml.Node, f func(*yaml.Node)) {
 	}
 	for _, c := range n.Content {
 		walkScalars(c, f)
+	}
+}
+
+// TestAppendYAMLDirectForRemoval checks that the objects of a removal —
+// thousands of cleanup Jobs at scale — are written directly, not through
+// the encoder.
+func TestAppendYAMLDirectForRemoval(t *testing.T) {
+	for _, target := range []string{"Agent", "Keepalived"} {
+		spec := "remove: true\ntarget: " + target + "\nvirtualIPs:\n- 192.0.2.10-12\nnodes:\n- node-a\n- \"1.5\"\n"
+		if target == "Agent" {
+			spec += "image: registry.example/agent:v1\n"
+		}
+		out := Render(parse(t, ipfailover("set", "ns", spec)), nil)
+		if out.Failed() || len(out.Generated) == 0 {
+			t.Fatalf("%s: %v", target, out.Results)
+		}
+		for _, o := range out.Generated {
+			if _, ok := appendObject(nil, objNode(o), 0, false, emitOptions{quote11: true}); !ok {
+				t.Errorf("%s: %s %s goes through the encoder", target, o.GetKind(), o.GetName())
+			}
+		}
 	}
 }
