@@ -26,6 +26,26 @@ type emitOptions struct {
 	// dropAnnotation leaves out the metadata.annotations it reports true
 	// for, and the annotations mapping if none is left.
 	dropAnnotation func(key string) bool
+	// styles caches the style of plain strings that do not start with a
+	// letter (numbers, addresses), whose checks take regular expressions
+	// and number parsers: 'p' plain, 's' single, 'd' double quotes.
+	styles map[string]byte
+}
+
+// YAMLWriter writes objects as AppendYAML does, remembering the quoting
+// decisions that take longest from one object to the next.
+type YAMLWriter struct {
+	opts emitOptions
+}
+
+// NewYAMLWriter is a YAMLWriter with the options of AppendYAML.
+func NewYAMLWriter(quote11 bool, drop func(key string) bool) *YAMLWriter {
+	return &YAMLWriter{opts: emitOptions{quote11: quote11, dropAnnotation: drop, styles: map[string]byte{}}}
+}
+
+// Append appends obj as AppendYAML does.
+func (w *YAMLWriter) Append(b []byte, obj *kfn.KubeObject) []byte {
+	return appendYAML(b, obj, w.opts)
 }
 
 // AppendYAML appends obj as the YAML encoder writes it (obj.String()),
@@ -35,7 +55,11 @@ type emitOptions struct {
 // changed. Objects the direct writer does not handle go through a copy and
 // the encoder.
 func AppendYAML(b []byte, obj *kfn.KubeObject, quote11 bool, drop func(key string) bool) []byte {
-	opts := emitOptions{quote11: quote11, dropAnnotation: drop}
+	return appendYAML(b, obj, emitOptions{quote11: quote11, dropAnnotation: drop})
+}
+
+func appendYAML(b []byte, obj *kfn.KubeObject, opts emitOptions) []byte {
+	quote11, drop := opts.quote11, opts.dropAnnotation
 	if out, ok := appendObject(b, objNode(obj), 0, false, opts); ok {
 		return out
 	}
@@ -254,36 +278,60 @@ func appendScalar(b []byte, n *yaml.Node, key bool, opts emitOptions) ([]byte, b
 		}
 		return b, false
 	}
-	resolved := plainTag(v)
-	str := false
+	var style byte
 	switch n.Tag {
 	case "!!str":
-		if resolved != "!!str" {
-			return appendDoubleQuoted(b, v), true
+		if opts.styles == nil || letter(v[0]) {
+			style = plainStringStyle(v, opts.quote11)
+			break
 		}
-		str = true
+		var seen bool
+		if style, seen = opts.styles[v]; !seen {
+			style = plainStringStyle(v, opts.quote11)
+			opts.styles[v] = style
+		}
 	case "":
-		str = resolved == "!!str"
+		// No tag: the encoder does not check what the value reads as.
+		style = 'p'
+		if opts.quote11 && plainTag(v) == "!!str" && AmbiguousInYAML11(v) {
+			style = 'd'
+		}
 	case "!!int", "!!bool", "!!null", "!!float":
-		if resolved != n.Tag {
+		if plainTag(v) != n.Tag {
 			return b, false // the encoder would write the tag
 		}
+		style = 'p'
 	default:
 		return b, false
 	}
-	if str && opts.quote11 && AmbiguousInYAML11(v) {
+	switch {
+	case style == 'd':
 		return appendDoubleQuoted(b, v), true
-	}
-	if !plainAllowed(v) {
+	case style == 's' || !plainAllowed(v):
 		return appendSingleQuoted(b, v), true
 	}
 	return append(b, v...), true
 }
 
+// plainStringStyle is the style in which a !!str scalar asking for none is
+// written: 'd' (double quotes) when it would read as another type, or
+// when quote11 and a YAML 1.1 reader would misread it; else 'p' (plain)
+// when plain allows it, 's' (single quotes) when not.
+func plainStringStyle(v string, quote11 bool) byte {
+	switch {
+	case plainTag(v) != "!!str", quote11 && AmbiguousInYAML11(v):
+		return 'd'
+	case !plainAllowed(v):
+		return 's'
+	}
+	return 'p'
+}
+
+func letter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
 // plainTag is the tag a YAML 1.2 reader gives v written plain.
 func plainTag(v string) string {
-	switch c := v[0]; {
-	case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+	if letter(v[0]) {
 		// Only true, false, null and their capitalisations start with
 		// a letter and are not strings.
 		switch v {

@@ -93,11 +93,14 @@ func TestAppendYAMLMatchesEncoder(t *testing.T) {
 	}
 	drop := func(k string) bool { return strings.HasPrefix(k, "internal.config.kubernetes.io/") }
 	direct := 0
+	modes := []struct {
+		quote bool
+		drop  func(string) bool
+	}{{false, nil}, {true, nil}, {true, drop}}
+	// One writer per mode for all objects, as a stream uses it.
+	writers := []*YAMLWriter{NewYAMLWriter(false, nil), NewYAMLWriter(true, nil), NewYAMLWriter(true, drop)}
 	for i, o := range objs {
-		for _, mode := range []struct {
-			quote bool
-			drop  func(string) bool
-		}{{false, nil}, {true, nil}, {true, drop}} {
+		for m, mode := range modes {
 			want := o.Copy()
 			if mode.quote {
 				QuoteForYAML11(kfn.KubeObjects{want})
@@ -124,6 +127,9 @@ func TestAppendYAMLMatchesEncoder(t *testing.T) {
 			}
 			if all := string(AppendYAML(nil, o, mode.quote, mode.drop)); all != want.String() {
 				t.Errorf("object %d: AppendYAML differs from the encoder", i)
+			}
+			if all := string(writers[m].Append(nil, o)); all != want.String() {
+				t.Errorf("object %d: YAMLWriter.Append differs from the encoder", i)
 			}
 		}
 	}

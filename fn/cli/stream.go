@@ -18,6 +18,7 @@ import (
 // and none of the annotations that only tell kpt where an object lives.
 func writeStream(w io.Writer, objs kfn.KubeObjects) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
+	yw := fn.NewYAMLWriter(true, locationAnnotation)
 	var b []byte
 	n := 0
 	for _, o := range objs {
@@ -28,7 +29,7 @@ func writeStream(w io.Writer, objs kfn.KubeObjects) error {
 		if n > 0 {
 			b = append(b, "---\n"...)
 		}
-		b = fn.AppendYAML(b, o, true, locationAnnotation)
+		b = yw.Append(b, o)
 		if _, err := bw.Write(b); err != nil {
 			return err
 		}
