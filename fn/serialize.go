@@ -3,7 +3,9 @@ package fn
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -28,6 +30,22 @@ func ToKubeObject(v any) (*kfn.KubeObject, error) {
 
 // toNode is the YAML tree of ToKubeObject.
 func toNode(v any) (*yaml.Node, error) {
+	root, err := directTree(reflect.ValueOf(v))
+	if errors.Is(err, errIndirect) {
+		root, err = jsonTree(v)
+	}
+	if err != nil {
+		return nil, err
+	}
+	prune(root)
+	restyle(root)
+	quoteYAML11(root)
+	orderTop(root)
+	return root, nil
+}
+
+// jsonTree is the tree of v's JSON encoding.
+func jsonTree(v any) (*yaml.Node, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -38,10 +56,6 @@ func toNode(v any) (*yaml.Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("re-reading %T: %w", v, err)
 	}
-	prune(root)
-	restyle(root)
-	quoteYAML11(root)
-	orderTop(root)
 	return root, nil
 }
 
