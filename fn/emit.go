@@ -135,9 +135,24 @@ func appendValue(b []byte, v *yaml.Node, indent int, opts emitOptions) ([]byte, 
 	var ok bool
 	switch v.Kind {
 	case yaml.ScalarNode:
+		if literalBlock(v) {
+			return appendLiteral(b, v.Value, indent+2)
+		}
 		b = append(b, ' ')
+		comment := v.LineComment
+		if comment != "" {
+			if !strings.HasPrefix(comment, "#") || !printableASCII(comment) {
+				return b, false
+			}
+			c := *v
+			c.LineComment = ""
+			v = &c
+		}
 		if b, ok = appendScalar(b, v, false, opts); !ok {
 			return b, false
+		}
+		if comment != "" {
+			b = append(append(b, ' '), comment...)
 		}
 		return append(b, '\n'), true
 	case yaml.MappingNode:
@@ -408,4 +423,43 @@ func appendSingleQuoted(b []byte, v string) []byte {
 		b = append(b, v[i])
 	}
 	return append(b, '\'')
+}
+
+// literalBlock reports whether the encoder writes the mapping value n as
+// a literal block: a string that asks for one or spans lines.
+func literalBlock(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && (n.Tag == "!!str" || n.Tag == "") &&
+		(n.Style == yaml.LiteralStyle || n.Style == 0 && strings.Contains(n.Value, "\n"))
+}
+
+// appendLiteral writes v as a literal block whose lines are indented to
+// column indent, after a mapping key: "|" ("|-" without a final line
+// break), then each line, empty lines without indentation. It declines
+// what the encoder writes otherwise: a string the block cannot hold
+// (a space before a line break or at the end, control characters),
+// one starting with a space or a line break (an indentation hint), or
+// ending in more than one line break ("|+").
+func appendLiteral(b []byte, v string, indent int) ([]byte, bool) {
+	if v == "" || v[0] == ' ' || v[0] == '\n' || v[len(v)-1] == ' ' || strings.HasSuffix(v, "\n\n") ||
+		strings.Contains(v, " \n") {
+		return b, false
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c != '\n' && c != '\t' && (c < 0x20 || c > 0x7e) {
+			return b, false
+		}
+	}
+	b = append(b, ' ', '|')
+	if v[len(v)-1] != '\n' {
+		b = append(b, '-')
+	}
+	b = append(b, '\n')
+	for line := range strings.SplitSeq(strings.TrimSuffix(v, "\n"), "\n") {
+		if line != "" {
+			b = appendIndent(b, indent)
+			b = append(b, line...)
+		}
+		b = append(b, '\n')
+	}
+	return b, true
 }
