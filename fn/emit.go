@@ -11,10 +11,12 @@ import (
 // sequences, no line width) is most of the cost of writing thousands of
 // objects: an event per node, a copy of every string, a growing buffer.
 // appendYAML writes the shapes our objects have — block mappings and
-// sequences of single-line ASCII scalars — byte for byte as that encoder
-// does, and declines anything else (comments, anchors, aliases, flow
-// style, explicit tags, multi-line or non-ASCII strings, empty
-// collections), for the caller to use the encoder instead.
+// sequences of ASCII scalars, literal blocks for multi-line mapping
+// values, line comments on mapping values — byte for byte as that encoder
+// does, and declines anything else (head and foot comments, anchors,
+// aliases, flow style, explicit tags, non-ASCII strings, empty
+// collections, multi-line keys and list entries), for the caller to use
+// the encoder instead.
 // TestAppendYAMLMatchesEncoder holds it to the encoder's output.
 
 // emitOptions are the changes appendYAML makes while writing, so that the
