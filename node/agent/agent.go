@@ -11,11 +11,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/failoverkit/ipfailover/contract"
 	"github.com/failoverkit/ipfailover/node/check"
 	"github.com/failoverkit/ipfailover/node/fw"
+	"github.com/failoverkit/ipfailover/node/metrics"
 	"github.com/failoverkit/ipfailover/node/netif"
 	"github.com/failoverkit/ipfailover/node/notify"
 	"github.com/failoverkit/ipfailover/node/priority"
@@ -94,16 +93,16 @@ type Agent struct {
 	lastUsable    bool                   // the last link event said usable, owned by the loop
 
 	ready     atomic.Bool
-	heartbeat atomic.Int64                               // unix nanoseconds of the loop's last turn
-	checkOK   bool                                       // last health check outcome, owned by the loop
-	linkUp    bool                                       // the interface can carry VRRP, owned by the loop
-	sourceOK  bool                                       // the interface has the address adverts leave from, owned by the loop
-	sendOK    bool                                       // adverts did not fail for an interval, owned by the loop
-	probation bool                                       // retrying after failed sends, until one works; owned by the loop
-	healthy   bool                                       // all of the above as last fed to the machines, owned by the loop
-	linkFault atomic.Bool                                // every group is in FAULT because of the interface (readyz)
-	warned    map[string]time.Time                       // rate limit of misconfiguration warnings, owned by the loop
-	checksums map[packet.ChecksumForm]prometheus.Counter // see checksumCounter, owned by the loop
+	heartbeat atomic.Int64                            // unix nanoseconds of the loop's last turn
+	checkOK   bool                                    // last health check outcome, owned by the loop
+	linkUp    bool                                    // the interface can carry VRRP, owned by the loop
+	sourceOK  bool                                    // the interface has the address adverts leave from, owned by the loop
+	sendOK    bool                                    // adverts did not fail for an interval, owned by the loop
+	probation bool                                    // retrying after failed sends, until one works; owned by the loop
+	healthy   bool                                    // all of the above as last fed to the machines, owned by the loop
+	linkFault atomic.Bool                             // every group is in FAULT because of the interface (readyz)
+	warned    map[string]time.Time                    // rate limit of misconfiguration warnings, owned by the loop
+	checksums map[packet.ChecksumForm]metrics.Counter // see checksumCounter, owned by the loop
 }
 
 // checkStopWait bounds the wait for a check in flight at shutdown; killing
@@ -154,7 +153,7 @@ func New(cfg contract.Config, deps Deps, opts Options) (*Agent, error) {
 		linkUp:      deps.LinkEvents == nil || deps.Link.Usable(),
 		healthy:     true,
 		warned:      make(map[string]time.Time),
-		checksums:   make(map[packet.ChecksumForm]prometheus.Counter),
+		checksums:   make(map[packet.ChecksumForm]metrics.Counter),
 	}
 	deps.Metrics.notifyDropFn = func() float64 { return float64(deps.Notifier.Dropped()) }
 	if cfg.Priority == 0 {

@@ -6,9 +6,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/failoverkit/ipfailover/contract"
+	"github.com/failoverkit/ipfailover/node/metrics"
 	"github.com/failoverkit/ipfailover/node/transport"
 	"github.com/failoverkit/ipfailover/node/vrrp/fsm"
 	"github.com/failoverkit/ipfailover/node/vrrp/packet"
@@ -29,9 +28,11 @@ type group struct {
 	refreshed time.Time // last burst restarted for fsm.AnnounceAgain
 	buf       []byte
 	// sent and recv are this group's advert counters, looked up once
-	// (WithLabelValues hashes and locks on every call; adverts are the
-	// hot path). Nil until the first advert, so idle groups export no series.
-	sent, recv prometheus.Counter
+	// (WithLabelValues joins and locks on every call; adverts are the
+	// hot path). Unset until the first advert, so idle groups export no
+	// series.
+	sent, recv       metrics.Counter
+	hasSent, hasRecv bool
 	// failingSince is the first of the current run of failed sends (zero
 	// while sends work); failedSends counts them since warnedSend, the
 	// last warning.

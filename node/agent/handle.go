@@ -5,10 +5,9 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/failoverkit/ipfailover/node/check"
 	"github.com/failoverkit/ipfailover/node/fw"
+	"github.com/failoverkit/ipfailover/node/metrics"
 	"github.com/failoverkit/ipfailover/node/netif"
 	"github.com/failoverkit/ipfailover/node/notify"
 	"github.com/failoverkit/ipfailover/node/procexec"
@@ -43,8 +42,8 @@ func (a *Agent) onPacket(p transport.Packet) {
 		return
 	}
 	g := set[res.Advert.VRID]
-	if g.recv == nil {
-		g.recv = a.deps.Metrics.AdvertsRecv.WithLabelValues(g.vrid)
+	if !g.hasRecv {
+		g.recv, g.hasRecv = a.deps.Metrics.AdvertsRecv.WithLabelValues(g.vrid), true
 	}
 	g.recv.Inc()
 	a.checksumCounter(res.Checksum).Inc()
@@ -253,8 +252,8 @@ func (a *Agent) sendAdvert(g *group, prio uint8) bool {
 		}
 		a.sendWorked(g)
 		sent = true
-		if g.sent == nil {
-			g.sent = a.deps.Metrics.AdvertsSent.WithLabelValues(g.vrid)
+		if !g.hasSent {
+			g.sent, g.hasSent = a.deps.Metrics.AdvertsSent.WithLabelValues(g.vrid), true
 		}
 		g.sent.Inc()
 	}
@@ -262,7 +261,7 @@ func (a *Agent) sendAdvert(g *group, prio uint8) bool {
 }
 
 // checksumCounter returns the counter of a checksum form, looked up once.
-func (a *Agent) checksumCounter(form packet.ChecksumForm) prometheus.Counter {
+func (a *Agent) checksumCounter(form packet.ChecksumForm) metrics.Counter {
 	c, ok := a.checksums[form]
 	if !ok {
 		c = a.deps.Metrics.Checksums.WithLabelValues(form.String())

@@ -1,6 +1,7 @@
 package agent_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -8,6 +9,9 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"github.com/failoverkit/ipfailover/contract"
 	"github.com/failoverkit/ipfailover/node/agent"
@@ -104,14 +108,16 @@ func start(t *testing.T, prio int, reconcile time.Duration, checker check.Checke
 // counter reads a counter or gauge without labels from the agent's registry.
 func (r *rig) counter(name string) float64 {
 	r.t.Helper()
-	mfs, err := r.m.Registry.Gather()
+	var text bytes.Buffer
+	if err := r.m.Registry.WriteText(&text); err != nil {
+		r.t.Fatal(err)
+	}
+	p := expfmt.NewTextParser(model.LegacyValidation)
+	mfs, err := p.TextToMetricFamilies(&text)
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
+	if mf, ok := mfs[name]; ok {
 		var sum float64
 		for _, m := range mf.GetMetric() {
 			sum += m.GetCounter().GetValue() + m.GetGauge().GetValue()
