@@ -395,7 +395,7 @@ func (a *Agent) shutdown() {
 		a.apply(g, g.m.Handle(fsm.Shutdown{}))
 		a.stopBurst(g)
 		for k, t := range g.timers {
-			t.Stop()
+			t.t.Stop()
 			delete(g.timers, k)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/failoverkit/ipfailover/contract"
@@ -23,7 +24,7 @@ type group struct {
 	dsts      []netip.Addr  // multicast group, or the unicast peers of the family
 	advert    packet.Advert // template: Priority is set per send
 	expect    packet.Group  // what received adverts must match
-	timers    map[fsm.TimerKind]*time.Timer
+	timers    map[fsm.TimerKind]*groupTimer
 	burst     Stopper
 	refreshed time.Time // last burst restarted for fsm.AnnounceAgain
 	buf       []byte
@@ -41,6 +42,13 @@ type group struct {
 	// compat is set once a peer of this IPv6 group listed only the VIPs,
 	// without the virtual link-local address (see matchPeerAddrs).
 	compat bool
+}
+
+// groupTimer is one running timer of a group and the generation its
+// expiry carries (see startTimer).
+type groupTimer struct {
+	t   *time.Timer
+	gen atomic.Uint64
 }
 
 // virtualLinkLocal is the link-local address a VRRPv3 IPv6 virtual router
@@ -92,7 +100,7 @@ func newGroup(spec contract.Group, cfg contract.Config, prio uint8, primary neti
 			VRID: uint8(spec.VRID), Version: adv.Version, AuthType: adv.AuthType, AuthData: adv.AuthData,
 			Interval: cfg.AdvertInterval, Addrs: addrs, Primary: conn.Source(),
 		},
-		timers: make(map[fsm.TimerKind]*time.Timer),
+		timers: make(map[fsm.TimerKind]*groupTimer),
 	}, nil
 }
 

@@ -204,7 +204,7 @@ func (a *Agent) apply(g *group, actions []fsm.Action) {
 			a.startTimer(g, act)
 		case fsm.StopTimer:
 			if t, ok := g.timers[act.Timer]; ok {
-				t.Stop()
+				t.t.Stop()
 				delete(g.timers, act.Timer)
 			}
 		case fsm.StateChanged:
@@ -219,17 +219,28 @@ func (a *Agent) apply(g *group, actions []fsm.Action) {
 	}
 }
 
+// startTimer (re)starts a group's timer. A backup restarts its
+// Master_Down_Timer on every advert it accepts, so the timer is reused when
+// it has not fired: Stop reporting true means its function has not started
+// and will not, and the function reads the generation only when it runs.
+// A timer that fired, or whose function is running, is replaced; its
+// event then carries the old generation, which the machine ignores.
 func (a *Agent) startTimer(g *group, act fsm.StartTimer) {
-	if t, ok := g.timers[act.Timer]; ok {
-		t.Stop()
+	if gt, ok := g.timers[act.Timer]; ok && gt.t.Stop() {
+		gt.gen.Store(act.Gen)
+		gt.t.Reset(act.After)
+		return
 	}
-	ev := timerEvent{g: g, kind: act.Timer, gen: act.Gen}
-	g.timers[act.Timer] = time.AfterFunc(act.After, func() {
+	gt := &groupTimer{}
+	gt.gen.Store(act.Gen)
+	kind := act.Timer
+	gt.t = time.AfterFunc(act.After, func() {
 		select {
-		case a.timers <- ev:
+		case a.timers <- timerEvent{g: g, kind: kind, gen: gt.gen.Load()}:
 		case <-a.done:
 		}
 	})
+	g.timers[kind] = gt
 }
 
 // sendAdvert sends the group's advert to every destination; it reports
