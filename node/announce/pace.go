@@ -40,7 +40,10 @@ func newPacer(rate float64, burst int) *pacer {
 
 // wait returns how long from now n packets must wait; 0 means they may go
 // now, and their tokens are taken. n larger than the burst waits for a
-// full bucket and then takes it all (it can never fit otherwise).
+// full bucket and then takes it all (it can never fit otherwise). A
+// caller that has to wait is told to wait until half the bucket has
+// refilled, not just its n tokens, so a paced run wakes up once per half
+// bucket (16 packets by default) rather than once per announcement.
 func (p *pacer) wait(now time.Time, n int) time.Duration {
 	if math.IsInf(p.rate, 1) {
 		return 0
@@ -54,7 +57,8 @@ func (p *pacer) wait(now time.Time, n int) time.Duration {
 		p.tokens -= need
 		return 0
 	}
-	return time.Duration(math.Ceil((need - p.tokens) / p.rate * float64(time.Second)))
+	refill := max(need, math.Floor(p.burst/2))
+	return time.Duration(math.Ceil((refill - p.tokens) / p.rate * float64(time.Second)))
 }
 
 // queue orders the bursts of an Announcer (pure): the next announcement is
