@@ -281,7 +281,19 @@ func (a *Agent) checksumCounter(form packet.ChecksumForm) metrics.Counter {
 	return c
 }
 
+// vipsAdder adds several VIPs with one address dump (*netif.Manager).
+type vipsAdder interface {
+	AddVIPs(link netif.Link, vips []netip.Addr) error
+}
+
 func (a *Agent) addVIPs(g *group) {
+	if b, ok := a.deps.Addrs.(vipsAdder); ok && len(g.spec.VIPs) > 1 {
+		if err := b.AddVIPs(a.deps.Link, g.spec.VIPs); err != nil {
+			a.deps.Metrics.VIPErrors.Inc()
+			a.log.Error("adding VIPs (will retry)", "vips", g.spec.VIPs, "interface", a.deps.Link.Name, "err", err)
+		}
+		return
+	}
 	for _, v := range g.spec.VIPs {
 		if err := a.deps.Addrs.AddVIP(a.deps.Link, v); err != nil {
 			a.deps.Metrics.VIPErrors.Inc()
