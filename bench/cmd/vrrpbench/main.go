@@ -76,7 +76,7 @@ func parseFlags() config {
 	flag.StringVar(&c.keepalived, "keepalived", "keepalived", "keepalived binary")
 	flag.StringVar(&c.root, "root", ".", "repository root (for examples/)")
 	flag.StringVar(&c.out, "out", "bench/results", "directory of the JSON results")
-	flag.StringVar(&c.only, "only", "failover,footprint,render", "sections to run")
+	flag.StringVar(&c.only, "only", "failover,footprint,scale,render", "sections to run")
 	flag.StringVar(&c.modes, "modes", "v2-1s,v3-100ms", "VRRP modes to run (for experiments)")
 	flag.StringVar(&c.impls, "impls", "ours,keepalived", "implementations to run: ours, keepalived, ours-script (our agent with the check as a script; for experiments, the table needs ours and keepalived)")
 	flag.Var(&c.oursEnv, "ours-env", "extra KEY=VALUE for our agent's environment, repeatable (for experiments, e.g. GOMAXPROCS=2)")
@@ -150,7 +150,7 @@ func run() int {
 			modes = append(modes, m)
 		}
 	}
-	if slices.Contains(sections, "failover") || slices.Contains(sections, "footprint") {
+	if slices.Contains(sections, "failover") || slices.Contains(sections, "footprint") || slices.Contains(sections, "scale") {
 		env, err := newEnv(c, cl, dir, log)
 		if err != nil {
 			log.Error("building the lab", "err", err)
@@ -167,6 +167,11 @@ func run() int {
 		if slices.Contains(sections, "footprint") {
 			res.Footprint = runFootprint(c, env, modes)
 			rows = append(rows, footprintRows(modes, res.Footprint)...)
+		}
+		if slices.Contains(sections, "scale") {
+			v3 := slices.DeleteFunc(slices.Clone(modes), func(m scenario.Mode) bool { return m.Version != 3 })
+			res.Scale = runScale(c, env, v3)
+			rows = append(rows, scaleRows(v3, res.Scale)...)
 		}
 	}
 	if slices.Contains(sections, "render") {
@@ -220,6 +225,7 @@ func broken(res *Results, sections []string) error {
 	}
 	check("failover", len(res.Failover), func(i int) string { return res.Failover[i].Error })
 	check("footprint", len(res.Footprint), func(i int) string { return res.Footprint[i].Error })
+	check("scale", len(res.Scale), func(i int) string { return res.Scale[i].Error })
 	check("render", len(res.Render), func(i int) string { return res.Render[i].Error })
 	check("render", len(res.Expansion), func(i int) string { return res.Expansion[i].Error })
 	return errors.Join(errs...)
@@ -312,6 +318,30 @@ func runFootprint(c config, env *scenario.Env, modes []scenario.Mode) []scenario
 	return out
 }
 
+// runScale runs the scale set (IPv6 VIPs, so VRRPv3 modes only).
+func runScale(c config, env *scenario.Env, modes []scenario.Mode) []scenario.ScaleSample {
+	sc := &scenario.Scale{Env: env, Settle: c.settle}
+	var out []scenario.ScaleSample
+	turn := 0
+	for rep := range c.footReps {
+		for _, m := range modes {
+			for _, name := range order(c, turn) {
+				s := sc.Run(name, m, rep)
+				out = append(out, s)
+				attrs := []any{"mode", m.String(), "rep", fmt.Sprintf("%d/%d", rep+1, c.footReps), "impl", name, "vips", s.VIPs,
+					"startup_ms", round(s.StartupMS), "move_ms", round(s.MoveMS), "on_n3", s.OnSecondBackup, "hard_ms", round(s.HardMS)}
+				if s.Error != "" {
+					env.Log.Warn("scale", append(attrs, "err", s.Error)...)
+				} else {
+					env.Log.Info("scale", attrs...)
+				}
+			}
+			turn++
+		}
+	}
+	return out
+}
+
 func runRender(c config, cases []scenario.RenderCase, log *slog.Logger) ([]scenario.RenderSample, []scenario.ExpansionSample) {
 	var runs []scenario.RenderSample
 	var exps []scenario.ExpansionSample
@@ -342,6 +372,9 @@ func estimate(c config, sections []string) time.Duration {
 	}
 	if slices.Contains(sections, "footprint") {
 		d += time.Duration(c.footReps) * 2 * 2 * (c.window + c.settle + 8*time.Second)
+	}
+	if slices.Contains(sections, "scale") {
+		d += time.Duration(c.footReps) * 2 * (c.settle + 15*time.Second)
 	}
 	if slices.Contains(sections, "render") {
 		d += time.Duration(c.largeRuns)*20*time.Second + time.Duration(c.expansionRuns)*12*time.Second
