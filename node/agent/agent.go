@@ -91,6 +91,7 @@ type Agent struct {
 	recvDone      chan struct{}          // closed when they have stopped
 	rebindPending bool                   // the interface has a new index not bound yet, owned by the loop
 	lastUsable    bool                   // the last link event said usable, owned by the loop
+	pendingAdds   []*group               // masters whose VIPs wait to be added (takeover.go), owned by the loop
 
 	ready     atomic.Bool
 	heartbeat atomic.Int64                            // unix nanoseconds of the loop's last turn
@@ -295,6 +296,19 @@ func (a *Agent) Run(ctx context.Context) error {
 	linkEvents := a.deps.LinkEvents
 	for {
 		a.heartbeat.Store(time.Now().UnixNano())
+		if len(a.pendingAdds) > 0 {
+			// Adverts and timers first, then the VIPs (takeover.go).
+			select {
+			case p := <-a.packets:
+				a.onPacket(p)
+				continue
+			case te := <-a.timers:
+				a.onTimer(te)
+				continue
+			default:
+				a.flushAdds()
+			}
+		}
 		select {
 		case <-ctx.Done():
 			a.ready.Store(false)

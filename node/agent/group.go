@@ -16,18 +16,21 @@ import (
 
 // group is the runtime of one VRRP virtual router. Only the loop touches it.
 type group struct {
-	spec      contract.Group
-	instance  string // keepalived's instance name, given to notify scripts
-	vrid      string // VRID as a label value
-	m         *fsm.Machine
-	conn      transport.Conn
-	dsts      []netip.Addr  // multicast group, or the unicast peers of the family
-	advert    packet.Advert // template: Priority is set per send
-	expect    packet.Group  // what received adverts must match
-	timers    map[fsm.TimerKind]*groupTimer
-	burst     Stopper
-	refreshed time.Time // last burst restarted for fsm.AnnounceAgain
-	buf       []byte
+	spec     contract.Group
+	instance string // keepalived's instance name, given to notify scripts
+	vrid     string // VRID as a label value
+	m        *fsm.Machine
+	conn     transport.Conn
+	dsts     []netip.Addr  // multicast group, or the unicast peers of the family
+	advert   packet.Advert // template: Priority is set per send
+	expect   packet.Group  // what received adverts must match
+	timers   map[fsm.TimerKind]*groupTimer
+	burst    Stopper
+	// announcePending: start the burst once the deferred VIPs are added
+	// (takeover.go).
+	announcePending bool
+	refreshed       time.Time // last burst restarted for fsm.AnnounceAgain
+	buf             []byte
 	// sent and recv are this group's advert counters, looked up once
 	// (WithLabelValues joins and locks on every call; adverts are the
 	// hot path). Unset until the first advert, so idle groups export no

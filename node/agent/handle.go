@@ -193,13 +193,13 @@ func (a *Agent) apply(g *group, actions []fsm.Action) {
 				return
 			}
 		case fsm.AddVIPs:
-			a.addVIPs(g)
+			a.deferAdd(g) // see takeover.go
 		case fsm.RemoveVIPs:
+			a.cancelAdd(g)
 			a.stopBurst(g)
 			a.removeVIPs(g)
 		case fsm.Announce:
-			a.stopBurst(g)
-			g.burst = a.deps.Announcer.Start(context.Background(), g.spec.VIPs)
+			a.deferAnnounce(g)
 		case fsm.StartTimer:
 			a.startTimer(g, act)
 		case fsm.StopTimer:
