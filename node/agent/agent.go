@@ -92,6 +92,7 @@ type Agent struct {
 	rebindPending bool                   // the interface has a new index not bound yet, owned by the loop
 	lastUsable    bool                   // the last link event said usable, owned by the loop
 	pendingAdds   []*group               // masters whose VIPs wait to be added (takeover.go), owned by the loop
+	stopping      bool                   // shutdown has begun: VIPs are released together at its end, owned by the loop
 
 	ready     atomic.Bool
 	heartbeat atomic.Int64                            // unix nanoseconds of the loop's last turn
@@ -405,6 +406,11 @@ func (a *Agent) receive(ctx context.Context, c transport.Conn) {
 // notify scripts learn STOP.
 func (a *Agent) shutdown() {
 	a.log.Info("stopping: handing over")
+	// Every group's priority-0 advert first, the VIPs after, all together
+	// (releaseAll): removing each group's VIPs between the goodbyes spread
+	// them over the netlink round trips, and the backups' Skew_Time starts
+	// at each goodbye.
+	a.stopping = true
 	for _, g := range a.groups {
 		a.apply(g, g.m.Handle(fsm.Shutdown{}))
 		a.stopBurst(g)

@@ -197,7 +197,9 @@ func (a *Agent) apply(g *group, actions []fsm.Action) {
 		case fsm.RemoveVIPs:
 			a.cancelAdd(g)
 			a.stopBurst(g)
-			a.removeVIPs(g)
+			if !a.stopping { // shutdown releases every VIP at its end
+				a.removeVIPs(g)
+			}
 		case fsm.Announce:
 			a.deferAnnounce(g)
 		case fsm.StartTimer:

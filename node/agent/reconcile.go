@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"slices"
 
+	"github.com/failoverkit/ipfailover/node/netif"
+
 	"github.com/failoverkit/ipfailover/node/vrrp/fsm"
 )
 
@@ -63,7 +65,22 @@ func (a *Agent) reconcile() {
 // not it carries our mark: a VIP left by a killed agent or by keepalived
 // must go too). Marked VIPs outside the configuration are left alone: they
 // may belong to another failover set on this node.
+// vipsRemover removes several VIPs with one address dump (*netif.Manager).
+type vipsRemover interface {
+	RemoveVIPs(link netif.Link, vips []netip.Addr) error
+}
+
 func (a *Agent) releaseAll(when string) error {
+	if b, ok := a.deps.Addrs.(vipsRemover); ok {
+		var all []netip.Addr
+		for _, g := range a.groups {
+			all = append(all, g.spec.VIPs...)
+		}
+		if err := b.RemoveVIPs(a.deps.Link, all); err != nil {
+			return fmt.Errorf("releasing VIPs at %s on %s: %w", when, a.deps.Link.Name, err)
+		}
+		return nil
+	}
 	var failed []string
 	var first error
 	for _, g := range a.groups {

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,14 +59,7 @@ func TestTakeoverSendsAdvertsBeforeAddingVIPs(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
-	defer func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			t.Error("Run did not return within 5s")
-		}
-	}()
+	defer cancel()
 	if !eventually(func() bool { return ann.count() == 20 }) {
 		t.Fatalf("%d bursts, want 20", ann.count())
 	}
@@ -86,5 +80,24 @@ func TestTakeoverSendsAdvertsBeforeAddingVIPs(t *testing.T) {
 			lens = append(lens, len(c))
 		}
 		t.Errorf("AddVIPs calls of %v VIPs, want one of 60", lens)
+	}
+
+	// Stopping: all 20 goodbyes (priority 0) before the first VIP goes.
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return within 5s")
+	}
+	entries = j.snapshot()
+	firstRemove := slices.Index(entries, "remove")
+	if firstRemove < 0 {
+		t.Fatalf("no VIP removed at shutdown: %v", entries)
+	}
+	if n := len(slices.DeleteFunc(slices.Clone(entries[:firstRemove]), func(e string) bool { return e != "send 0" })); n != 20 {
+		t.Errorf("%d goodbyes before the first VIP was removed, want 20: %v", n, entries[firstAdd:])
+	}
+	if n := strings.Count(strings.Join(entries, ","), "remove"); n != 60 {
+		t.Errorf("%d VIPs removed at shutdown, want 60", n)
 	}
 }

@@ -147,6 +147,19 @@ func TestAddVIPs(t *testing.T) {
 	if out := a.MustRun("ip", "-4", "-o", "addr", "show", "dev", "eth0"); !strings.Contains(out, "192.0.2.202/24") {
 		t.Errorf("the conflicting address was touched:\n%s", out)
 	}
+
+	// RemoveVIPs: all of them in one call, an absent one is no error, the
+	// conflicting one is reported and left alone.
+	err = m.RemoveVIPs(link, []netip.Addr{vip4, v4b, conflict, vip6, netip.MustParseAddr("192.0.2.203")})
+	if !errors.Is(err, netif.ErrConflict) || !strings.Contains(err.Error(), "192.0.2.202") || strings.Contains(err.Error(), "192.0.2.203") {
+		t.Errorf("RemoveVIPs = %v, want ErrConflict naming 192.0.2.202 only", err)
+	}
+	if vips, err := m.ListVIPs(link); err != nil || len(vips) != 0 {
+		t.Errorf("ListVIPs after RemoveVIPs = %v, %v; want none", vips, err)
+	}
+	if out := a.MustRun("ip", "-4", "-o", "addr", "show", "dev", "eth0"); !strings.Contains(out, "192.0.2.202/24") || !strings.Contains(out, "192.0.2.11/24") {
+		t.Errorf("RemoveVIPs touched other addresses:\n%s", out)
+	}
 }
 
 func TestVIPNeverSource(t *testing.T) {

@@ -104,6 +104,33 @@ func (m *Manager) AddVIPs(link Link, vips []netip.Addr) error {
 	return errors.Join(errs...)
 }
 
+// RemoveVIPs does what RemoveVIP does for each of vips, with one address
+// dump for all of them. The errors of the VIPs that failed are joined.
+func (m *Manager) RemoveVIPs(link Link, vips []netip.Addr) error {
+	addrs, err := m.addrs(link)
+	if err != nil {
+		return fmt.Errorf("removing VIPs %v: %w", vips, err)
+	}
+	var errs []error
+	for _, v := range vips {
+		vip, ok := checkVIP(v)
+		if !ok {
+			errs = append(errs, fmt.Errorf("removing VIP %s from %q: %w", v, link.Name, ErrInvalidVIP))
+			continue
+		}
+		switch state, cur := classify(addrs, vip, m.proto); state {
+		case vipAbsent:
+		case vipConflict:
+			errs = append(errs, fmt.Errorf("removing VIP %s from %q: present as %s: %w", vip, link.Name, cur.Prefix(), ErrConflict))
+		default:
+			if err := m.delAddr(cur); err != nil && !errors.Is(err, unix.EADDRNOTAVAIL) {
+				errs = append(errs, fmt.Errorf("removing VIP %s from %q: %w", vip, link.Name, err))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // RemoveVIP makes sure vip is not on the interface as a VIP. It is
 // idempotent: an absent VIP is not an error. It removes the host address
 // (/32 or /128) with that IP whether or not it carries our mark, because the
