@@ -338,6 +338,13 @@ func TestMasterMeetingAnotherMaster(t *testing.T) {
 			time.Sleep(300 * time.Millisecond) // longer than the advert interval
 			entries := r.j.snapshot()
 			after := entries[slices.Index(entries, "remove")+1:]
+			if i := slices.Index(after, "add"); i > 0 {
+				// Master_Down_Interval (322 ms) after the demotion the
+				// agent, hearing nobody, is elected again (its advert,
+				// then the VIP): a loaded machine gets there within the
+				// 300 ms. That is not an advert of the demoted machine.
+				after = after[:i-1]
+			}
 			if !slices.Equal(after, []string{"send 200"}) {
 				t.Errorf("after stepping down the agent did %v, want [send 200]", after)
 			}
