@@ -92,6 +92,7 @@ type Agent struct {
 	rebindPending bool                   // the interface has a new index not bound yet, owned by the loop
 	lastUsable    bool                   // the last link event said usable, owned by the loop
 	pendingAdds   []*group               // masters whose VIPs wait to be added (takeover.go), owned by the loop
+	pendingSince  time.Time              // when the first of pendingAdds was deferred
 	stopping      bool                   // shutdown has begun: VIPs are released together at its end, owned by the loop
 
 	ready     atomic.Bool
@@ -297,7 +298,9 @@ func (a *Agent) Run(ctx context.Context) error {
 	linkEvents := a.deps.LinkEvents
 	for {
 		a.heartbeat.Store(time.Now().UnixNano())
-		if len(a.pendingAdds) > 0 {
+		if a.flushDue() {
+			a.flushAdds()
+		} else if len(a.pendingAdds) > 0 {
 			// Adverts and timers first, then the VIPs (takeover.go).
 			select {
 			case p := <-a.packets:

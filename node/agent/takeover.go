@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/netip"
 	"slices"
+	"time"
 
 	"github.com/failoverkit/ipfailover/node/vrrp/fsm"
 )
@@ -18,10 +19,25 @@ import (
 // first: AddVIPs and Announce of a group are deferred until no packet and
 // no timer event is waiting, and then the VIPs of every deferred group
 // still master are added together, with one address dump, and announced.
-// The delay is the loop's own backlog, bounded by the events queued.
+// On a loaded machine a master of hundreds of groups may always have a
+// timer event waiting, so the deferral is also bounded in time: after
+// maxDeferral the VIPs are added whatever waits.
+
+// maxDeferral bounds how long a new master's VIPs wait for the adverts
+// queued before them: a fraction of the shortest advert interval.
+const maxDeferral = 10 * time.Millisecond
+
+// flushDue reports whether the deferred additions must run now, with
+// events still waiting.
+func (a *Agent) flushDue() bool {
+	return len(a.pendingAdds) > 0 && time.Since(a.pendingSince) >= maxDeferral
+}
 
 // deferAdd records that g, now master, must add and announce its VIPs.
 func (a *Agent) deferAdd(g *group) {
+	if len(a.pendingAdds) == 0 {
+		a.pendingSince = time.Now()
+	}
 	if !slices.Contains(a.pendingAdds, g) {
 		a.pendingAdds = append(a.pendingAdds, g)
 	}
