@@ -45,7 +45,7 @@ import (
 // config is the command line.
 type config struct {
 	quick                     bool
-	reps, footReps            int
+	reps, footReps, scaleReps int
 	window, settle, pingEvery time.Duration
 	renderRuns, largeRuns     int
 	expansionRuns             int
@@ -63,6 +63,7 @@ func parseFlags() config {
 	flag.BoolVar(&c.quick, "quick", os.Getenv("BENCH_QUICK") == "1", "smoke mode: 2 repetitions, 5s footprint window, fewer render runs (also BENCH_QUICK=1); a section that measures nothing fails the run either way")
 	flag.IntVar(&c.reps, "reps", 10, "failover repetitions per mode, failure kind and implementation")
 	flag.IntVar(&c.footReps, "footprint-reps", 3, "footprint runs per mode and implementation")
+	flag.IntVar(&c.scaleReps, "scale-reps", 2, "scale runs per mode and implementation")
 	flag.DurationVar(&c.window, "window", 30*time.Second, "CPU measurement window of a footprint run")
 	flag.DurationVar(&c.settle, "settle", 3*time.Second, "wait between all VIPs on the master and the CPU window")
 	flag.DurationVar(&c.pingEvery, "ping-every", 10*time.Millisecond, "the client's ping interval")
@@ -84,7 +85,7 @@ func parseFlags() config {
 	flag.BoolVar(&c.keep, "keep", false, "keep the temporary directory (configs, process logs)")
 	flag.Parse()
 	if c.quick {
-		c.reps, c.footReps, c.window, c.settle = 2, 1, 5*time.Second, time.Second
+		c.reps, c.footReps, c.scaleReps, c.window, c.settle = 2, 1, 1, 5*time.Second, time.Second
 		c.renderRuns, c.largeRuns, c.expansionRuns = 3, 1, 1
 	}
 	if c.seed == 0 {
@@ -113,7 +114,7 @@ func run() int {
 	}
 	sections := strings.Split(c.only, ",")
 	res := &Results{Facts: collectFacts(kaVersion), Config: map[string]any{
-		"quick": c.quick, "reps": c.reps, "footprint_reps": c.footReps, "window_s": c.window.Seconds(),
+		"quick": c.quick, "reps": c.reps, "footprint_reps": c.footReps, "scale_reps": c.scaleReps, "window_s": c.window.Seconds(),
 		"settle_s": c.settle.Seconds(), "ping_every_ms": ms(c.pingEvery), "render_runs": c.renderRuns, "large_runs": c.largeRuns,
 		"expansion_runs": c.expansionRuns, "large_specs": c.largeSpecs, "large_nodes": c.largeNodes,
 		"seed": c.seed, "sections": sections, "impls": c.impls, "modes": c.modes, "ours_env": c.oursEnv,
@@ -169,7 +170,11 @@ func run() int {
 			rows = append(rows, footprintRows(modes, res.Footprint)...)
 		}
 		if slices.Contains(sections, "scale") {
-			v3 := slices.DeleteFunc(slices.Clone(modes), func(m scenario.Mode) bool { return m.Version != 3 })
+			// IPv6 VIPs: VRRPv3 at each selected interval.
+			var v3 []scenario.Mode
+			for _, m := range modes {
+				v3 = append(v3, scenario.Mode{Version: 3, Interval: m.Interval})
+			}
 			res.Scale = runScale(c, env, v3)
 			rows = append(rows, scaleRows(v3, res.Scale)...)
 		}
@@ -323,12 +328,12 @@ func runScale(c config, env *scenario.Env, modes []scenario.Mode) []scenario.Sca
 	sc := &scenario.Scale{Env: env, Settle: c.settle}
 	var out []scenario.ScaleSample
 	turn := 0
-	for rep := range c.footReps {
+	for rep := range c.scaleReps {
 		for _, m := range modes {
 			for _, name := range order(c, turn) {
 				s := sc.Run(name, m, rep)
 				out = append(out, s)
-				attrs := []any{"mode", m.String(), "rep", fmt.Sprintf("%d/%d", rep+1, c.footReps), "impl", name, "vips", s.VIPs,
+				attrs := []any{"mode", m.String(), "rep", fmt.Sprintf("%d/%d", rep+1, c.scaleReps), "impl", name, "vips", s.VIPs,
 					"startup_ms", round(s.StartupMS), "move_ms", round(s.MoveMS), "on_n3", s.OnSecondBackup, "hard_ms", round(s.HardMS)}
 				if s.Error != "" {
 					env.Log.Warn("scale", append(attrs, "err", s.Error)...)
@@ -374,7 +379,7 @@ func estimate(c config, sections []string) time.Duration {
 		d += time.Duration(c.footReps) * 2 * 2 * (c.window + c.settle + 8*time.Second)
 	}
 	if slices.Contains(sections, "scale") {
-		d += time.Duration(c.footReps) * 2 * (c.settle + 15*time.Second)
+		d += time.Duration(c.scaleReps) * 2 * 2 * (c.settle + 15*time.Second)
 	}
 	if slices.Contains(sections, "render") {
 		d += time.Duration(c.largeRuns)*20*time.Second + time.Duration(c.expansionRuns)*12*time.Second
