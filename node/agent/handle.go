@@ -228,15 +228,19 @@ func (a *Agent) apply(g *group, actions []fsm.Action) {
 // A timer that fired, or whose function is running, is replaced; its
 // event then carries the old generation, which the machine ignores.
 func (a *Agent) startTimer(g *group, act fsm.StartTimer) {
+	after := act.After
+	if act.Timer == fsm.AdvertTimer {
+		after = alignUp(time.Now(), after, advertGrid(a.cfg.AdvertInterval)) // align.go
+	}
 	if gt, ok := g.timers[act.Timer]; ok && gt.t.Stop() {
 		gt.gen.Store(act.Gen)
-		gt.t.Reset(act.After)
+		gt.t.Reset(after)
 		return
 	}
 	gt := &groupTimer{}
 	gt.gen.Store(act.Gen)
 	kind := act.Timer
-	gt.t = time.AfterFunc(act.After, func() {
+	gt.t = time.AfterFunc(after, func() {
 		select {
 		case a.timers <- timerEvent{g: g, kind: kind, gen: gt.gen.Load()}:
 		case <-a.done:
