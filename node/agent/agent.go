@@ -78,7 +78,8 @@ type Agent struct {
 	slot    priority.Slot
 
 	packets chan transport.Packet
-	timers  chan timerEvent
+	timers  chan timerEvent // Master_Down_Timer confirmations (timers.go)
+	wheel   *wheel          // every group's timers, owned by the loop
 	checks  chan check.Result
 	done    chan struct{}
 
@@ -145,6 +146,7 @@ func New(cfg contract.Config, deps Deps, opts Options) (*Agent, error) {
 		byVRID4: groupSet{}, byVRID6: groupSet{},
 		packets:     make(chan transport.Packet, 1024),
 		timers:      make(chan timerEvent, 1024),
+		wheel:       newWheel(),
 		checks:      make(chan check.Result, 4),
 		done:        make(chan struct{}),
 		sendFaults:  make(chan struct{}, 1),
@@ -298,6 +300,7 @@ func (a *Agent) Run(ctx context.Context) error {
 	linkEvents := a.deps.LinkEvents
 	for {
 		a.heartbeat.Store(time.Now().UnixNano())
+		a.wheel.arm()
 		if a.flushDue() {
 			a.flushAdds()
 		} else if len(a.pendingAdds) > 0 {
@@ -308,6 +311,9 @@ func (a *Agent) Run(ctx context.Context) error {
 				continue
 			case te := <-a.timers:
 				a.onTimer(te)
+				continue
+			case <-a.wheel.C():
+				a.onWheel()
 				continue
 			default:
 				a.flushAdds()
@@ -323,6 +329,8 @@ func (a *Agent) Run(ctx context.Context) error {
 			a.onPacket(p)
 		case te := <-a.timers:
 			a.onTimer(te)
+		case <-a.wheel.C():
+			a.onWheel()
 		case r := <-a.checks:
 			a.onCheck(r)
 		case <-a.sendFaults:
@@ -417,10 +425,7 @@ func (a *Agent) shutdown() {
 	for _, g := range a.groups {
 		a.apply(g, g.m.Handle(fsm.Shutdown{}))
 		a.stopBurst(g)
-		for k, t := range g.timers {
-			t.t.Stop()
-			delete(g.timers, k)
-		}
+		clear(g.timers)
 	}
 	if err := a.releaseAll("shutdown"); err != nil {
 		a.log.Error("releasing VIPs at shutdown", "err", err)

@@ -4,7 +4,6 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/failoverkit/ipfailover/contract"
@@ -21,10 +20,10 @@ type group struct {
 	vrid     string // VRID as a label value
 	m        *fsm.Machine
 	conn     transport.Conn
-	dsts     []netip.Addr  // multicast group, or the unicast peers of the family
-	advert   packet.Advert // template: Priority is set per send
-	expect   packet.Group  // what received adverts must match
-	timers   map[fsm.TimerKind]*groupTimer
+	dsts     []netip.Addr             // multicast group, or the unicast peers of the family
+	advert   packet.Advert            // template: Priority is set per send
+	expect   packet.Group             // what received adverts must match
+	timers   map[fsm.TimerKind]uint64 // the generation of each running timer (wheel.go)
 	burst    Stopper
 	// announcePending: start the burst once the deferred VIPs are added
 	// (takeover.go).
@@ -45,13 +44,6 @@ type group struct {
 	// compat is set once a peer of this IPv6 group listed only the VIPs,
 	// without the virtual link-local address (see matchPeerAddrs).
 	compat bool
-}
-
-// groupTimer is one running timer of a group and the generation its
-// expiry carries (see startTimer).
-type groupTimer struct {
-	t   *time.Timer
-	gen atomic.Uint64
 }
 
 // virtualLinkLocal is the link-local address a VRRPv3 IPv6 virtual router
@@ -103,7 +95,7 @@ func newGroup(spec contract.Group, cfg contract.Config, prio uint8, primary neti
 			VRID: uint8(spec.VRID), Version: adv.Version, AuthType: adv.AuthType, AuthData: adv.AuthData,
 			Interval: cfg.AdvertInterval, Addrs: addrs, Primary: conn.Source(),
 		},
-		timers: make(map[fsm.TimerKind]*groupTimer),
+		timers: make(map[fsm.TimerKind]uint64),
 	}, nil
 }
 

@@ -205,10 +205,7 @@ func (a *Agent) apply(g *group, actions []fsm.Action) {
 		case fsm.StartTimer:
 			a.startTimer(g, act)
 		case fsm.StopTimer:
-			if t, ok := g.timers[act.Timer]; ok {
-				t.t.Stop()
-				delete(g.timers, act.Timer)
-			}
+			delete(g.timers, act.Timer) // its wheel entry is dropped when due
 		case fsm.StateChanged:
 			a.stateChanged(g, act)
 		case fsm.AnnounceAgain:
@@ -232,21 +229,8 @@ func (a *Agent) startTimer(g *group, act fsm.StartTimer) {
 	if act.Timer == fsm.AdvertTimer {
 		after = alignUp(time.Now(), after, advertGrid(a.cfg.AdvertInterval)) // align.go
 	}
-	if gt, ok := g.timers[act.Timer]; ok && gt.t.Stop() {
-		gt.gen.Store(act.Gen)
-		gt.t.Reset(after)
-		return
-	}
-	gt := &groupTimer{}
-	gt.gen.Store(act.Gen)
-	kind := act.Timer
-	gt.t = time.AfterFunc(after, func() {
-		select {
-		case a.timers <- timerEvent{g: g, kind: kind, gen: gt.gen.Load()}:
-		case <-a.done:
-		}
-	})
-	g.timers[kind] = gt
+	g.timers[act.Timer] = act.Gen
+	a.wheel.add(time.Now().Add(after), timerEvent{g: g, kind: act.Timer, gen: act.Gen}) // wheel.go
 }
 
 // sendAdvert sends the group's advert to every destination; it reports
