@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -387,12 +386,12 @@ func scriptField(envName string) string {
 
 // releaseTag matches the OpenShift release in an image tag: v3.11, v4.19,
 // 4.20.0-….
-var releaseTag = regexp.MustCompile(`:v?(\d+)\.(\d+)`)
+var releaseTag = lazyRegexp(`:v?(\d+)\.(\d+)`)
 
 // imageBefore420 reports whether an image's tag names an OpenShift release
 // before 4.20 (default VRID offset 0), and whether the tag tells at all.
 func imageBefore420(image string) (old, known bool) {
-	m := releaseTag.FindStringSubmatch(image[strings.LastIndex(image, "/")+1:])
+	m := releaseTag().FindStringSubmatch(image[strings.LastIndex(image, "/")+1:])
 	if m == nil {
 		return false, false
 	}
