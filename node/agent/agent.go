@@ -11,11 +11,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/failoverkit/ipfailover/contract"
 	"github.com/failoverkit/ipfailover/node/check"
 	"github.com/failoverkit/ipfailover/node/fw"
+	"github.com/failoverkit/ipfailover/node/metrics"
 	"github.com/failoverkit/ipfailover/node/netif"
 	"github.com/failoverkit/ipfailover/node/notify"
 	"github.com/failoverkit/ipfailover/node/priority"
@@ -79,7 +78,8 @@ type Agent struct {
 	slot    priority.Slot
 
 	packets chan transport.Packet
-	timers  chan timerEvent
+	timers  chan timerEvent // Master_Down_Timer confirmations (timers.go)
+	wheel   *wheel          // every group's timers, owned by the loop
 	checks  chan check.Result
 	done    chan struct{}
 
@@ -92,15 +92,18 @@ type Agent struct {
 	recvDone      chan struct{}          // closed when they have stopped
 	rebindPending bool                   // the interface has a new index not bound yet, owned by the loop
 	lastUsable    bool                   // the last link event said usable, owned by the loop
+	pendingAdds   []*group               // masters whose VIPs wait to be added (takeover.go), owned by the loop
+	pendingSince  time.Time              // when the first of pendingAdds was deferred
+	stopping      bool                   // shutdown has begun: VIPs are released together at its end, owned by the loop
 
 	ready      atomic.Bool
-	heartbeat  atomic.Int64                               // unix nanoseconds of the loop's last turn
-	checkOK    bool                                       // last health check outcome, owned by the loop
-	linkUp     bool                                       // the interface can carry VRRP, owned by the loop
-	fam4, fam6 familyState                                // each family's advert source and sends (source.go), owned by the loop
-	linkFault  atomic.Bool                                // every group is in FAULT because of the interface (readyz)
-	warned     map[string]time.Time                       // rate limit of misconfiguration warnings, owned by the loop
-	checksums  map[packet.ChecksumForm]prometheus.Counter // see checksumCounter, owned by the loop
+	heartbeat  atomic.Int64                            // unix nanoseconds of the loop's last turn
+	checkOK    bool                                    // last health check outcome, owned by the loop
+	linkUp     bool                                    // the interface can carry VRRP, owned by the loop
+	fam4, fam6 familyState                             // each family's advert source and sends (source.go), owned by the loop
+	linkFault  atomic.Bool                             // every group is in FAULT because of the interface (readyz)
+	warned     map[string]time.Time                    // rate limit of misconfiguration warnings, owned by the loop
+	checksums  map[packet.ChecksumForm]metrics.Counter // see checksumCounter, owned by the loop
 }
 
 // checkStopWait bounds the wait for a check in flight at shutdown; killing
@@ -140,6 +143,7 @@ func New(cfg contract.Config, deps Deps, opts Options) (*Agent, error) {
 		byVRID4: groupSet{}, byVRID6: groupSet{},
 		packets:     make(chan transport.Packet, 1024),
 		timers:      make(chan timerEvent, 1024),
+		wheel:       newWheel(),
 		checks:      make(chan check.Result, 4),
 		done:        make(chan struct{}),
 		sendFaults:  make(chan bool, 2),
@@ -148,7 +152,7 @@ func New(cfg contract.Config, deps Deps, opts Options) (*Agent, error) {
 		checkOK:     true,
 		linkUp:      deps.LinkEvents == nil || deps.Link.Usable(),
 		warned:      make(map[string]time.Time),
-		checksums:   make(map[packet.ChecksumForm]prometheus.Counter),
+		checksums:   make(map[packet.ChecksumForm]metrics.Counter),
 	}
 	deps.Metrics.notifyDropFn = func() float64 { return float64(deps.Notifier.Dropped()) }
 	if cfg.Priority == 0 {
@@ -290,6 +294,25 @@ func (a *Agent) Run(ctx context.Context) error {
 	linkEvents := a.deps.LinkEvents
 	for {
 		a.heartbeat.Store(time.Now().UnixNano())
+		a.wheel.arm()
+		if a.flushDue() {
+			a.flushAdds()
+		} else if len(a.pendingAdds) > 0 {
+			// Adverts and timers first, then the VIPs (takeover.go).
+			select {
+			case p := <-a.packets:
+				a.onPacket(p)
+				continue
+			case te := <-a.timers:
+				a.onTimer(te)
+				continue
+			case <-a.wheel.C():
+				a.onWheel()
+				continue
+			default:
+				a.flushAdds()
+			}
+		}
 		select {
 		case <-ctx.Done():
 			a.ready.Store(false)
@@ -300,6 +323,8 @@ func (a *Agent) Run(ctx context.Context) error {
 			a.onPacket(p)
 		case te := <-a.timers:
 			a.onTimer(te)
+		case <-a.wheel.C():
+			a.onWheel()
 		case r := <-a.checks:
 			a.onCheck(r)
 		case ipv6 := <-a.sendFaults:
@@ -386,13 +411,15 @@ func (a *Agent) receive(ctx context.Context, c transport.Conn) {
 // notify scripts learn STOP.
 func (a *Agent) shutdown() {
 	a.log.Info("stopping: handing over")
+	// Every group's priority-0 advert first, the VIPs after, all together
+	// (releaseAll): removing each group's VIPs between the goodbyes spread
+	// them over the netlink round trips, and the backups' Skew_Time starts
+	// at each goodbye.
+	a.stopping = true
 	for _, g := range a.groups {
 		a.apply(g, g.m.Handle(fsm.Shutdown{}))
 		a.stopBurst(g)
-		for k, t := range g.timers {
-			t.Stop()
-			delete(g.timers, k)
-		}
+		clear(g.timers)
 	}
 	if err := a.releaseAll("shutdown"); err != nil {
 		a.log.Error("releasing VIPs at shutdown", "err", err)

@@ -6,9 +6,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/failoverkit/ipfailover/contract"
+	"github.com/failoverkit/ipfailover/node/metrics"
 	"github.com/failoverkit/ipfailover/node/transport"
 	"github.com/failoverkit/ipfailover/node/vrrp/fsm"
 	"github.com/failoverkit/ipfailover/node/vrrp/packet"
@@ -16,22 +15,27 @@ import (
 
 // group is the runtime of one VRRP virtual router. Only the loop touches it.
 type group struct {
-	spec      contract.Group
-	instance  string // keepalived's instance name, given to notify scripts
-	vrid      string // VRID as a label value
-	m         *fsm.Machine
-	conn      transport.Conn
-	dsts      []netip.Addr  // multicast group, or the unicast peers of the family
-	advert    packet.Advert // template: Priority is set per send
-	expect    packet.Group  // what received adverts must match
-	timers    map[fsm.TimerKind]*time.Timer
-	burst     Stopper
-	refreshed time.Time // last burst restarted for fsm.AnnounceAgain
-	buf       []byte
+	spec     contract.Group
+	instance string // keepalived's instance name, given to notify scripts
+	vrid     string // VRID as a label value
+	m        *fsm.Machine
+	conn     transport.Conn
+	dsts     []netip.Addr             // multicast group, or the unicast peers of the family
+	advert   packet.Advert            // template: Priority is set per send
+	expect   packet.Group             // what received adverts must match
+	timers   map[fsm.TimerKind]uint64 // the generation of each running timer (wheel.go)
+	burst    Stopper
+	// announcePending: start the burst once the deferred VIPs are added
+	// (takeover.go).
+	announcePending bool
+	refreshed       time.Time // last burst restarted for fsm.AnnounceAgain
+	buf             []byte
 	// sent and recv are this group's advert counters, looked up once
-	// (WithLabelValues hashes and locks on every call; adverts are the
-	// hot path). Nil until the first advert, so idle groups export no series.
-	sent, recv prometheus.Counter
+	// (WithLabelValues joins and locks on every call; adverts are the
+	// hot path). Unset until the first advert, so idle groups export no
+	// series.
+	sent, recv       metrics.Counter
+	hasSent, hasRecv bool
 	// failingSince is the first of the current run of failed sends (zero
 	// while sends work); failedSends counts them since warnedSend, the
 	// last warning.
@@ -94,7 +98,7 @@ func newGroup(spec contract.Group, cfg contract.Config, prio uint8, primary neti
 			VRID: uint8(spec.VRID), Version: adv.Version, AuthType: adv.AuthType, AuthData: adv.AuthData,
 			Interval: cfg.AdvertInterval, Addrs: addrs, Primary: conn.Source(),
 		},
-		timers:  make(map[fsm.TimerKind]*time.Timer),
+		timers:  make(map[fsm.TimerKind]uint64),
 		healthy: true,
 	}, nil
 }

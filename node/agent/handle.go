@@ -5,10 +5,9 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/failoverkit/ipfailover/node/check"
 	"github.com/failoverkit/ipfailover/node/fw"
+	"github.com/failoverkit/ipfailover/node/metrics"
 	"github.com/failoverkit/ipfailover/node/netif"
 	"github.com/failoverkit/ipfailover/node/notify"
 	"github.com/failoverkit/ipfailover/node/procexec"
@@ -43,8 +42,8 @@ func (a *Agent) onPacket(p transport.Packet) {
 		return
 	}
 	g := set[res.Advert.VRID]
-	if g.recv == nil {
-		g.recv = a.deps.Metrics.AdvertsRecv.WithLabelValues(g.vrid)
+	if !g.hasRecv {
+		g.recv, g.hasRecv = a.deps.Metrics.AdvertsRecv.WithLabelValues(g.vrid), true
 	}
 	g.recv.Inc()
 	a.checksumCounter(res.Checksum).Inc()
@@ -199,20 +198,19 @@ func (a *Agent) apply(g *group, actions []fsm.Action) {
 				return
 			}
 		case fsm.AddVIPs:
-			a.addVIPs(g)
+			a.deferAdd(g) // see takeover.go
 		case fsm.RemoveVIPs:
+			a.cancelAdd(g)
 			a.stopBurst(g)
-			a.removeVIPs(g)
+			if !a.stopping { // shutdown releases every VIP at its end
+				a.removeVIPs(g)
+			}
 		case fsm.Announce:
-			a.stopBurst(g)
-			g.burst = a.deps.Announcer.Start(context.Background(), g.spec.VIPs)
+			a.deferAnnounce(g)
 		case fsm.StartTimer:
 			a.startTimer(g, act)
 		case fsm.StopTimer:
-			if t, ok := g.timers[act.Timer]; ok {
-				t.Stop()
-				delete(g.timers, act.Timer)
-			}
+			delete(g.timers, act.Timer) // its wheel entry is dropped when due
 		case fsm.StateChanged:
 			a.stateChanged(g, act)
 		case fsm.AnnounceAgain:
@@ -225,17 +223,19 @@ func (a *Agent) apply(g *group, actions []fsm.Action) {
 	}
 }
 
+// startTimer (re)starts a group's timer. A backup restarts its
+// Master_Down_Timer on every advert it accepts, so the timer is reused when
+// it has not fired: Stop reporting true means its function has not started
+// and will not, and the function reads the generation only when it runs.
+// A timer that fired, or whose function is running, is replaced; its
+// event then carries the old generation, which the machine ignores.
 func (a *Agent) startTimer(g *group, act fsm.StartTimer) {
-	if t, ok := g.timers[act.Timer]; ok {
-		t.Stop()
+	after := act.After
+	if act.Timer == fsm.AdvertTimer {
+		after = alignUp(time.Now(), after, advertGrid(a.cfg.AdvertInterval)) // align.go
 	}
-	ev := timerEvent{g: g, kind: act.Timer, gen: act.Gen}
-	g.timers[act.Timer] = time.AfterFunc(act.After, func() {
-		select {
-		case a.timers <- ev:
-		case <-a.done:
-		}
-	})
+	g.timers[act.Timer] = act.Gen
+	a.wheel.add(time.Now().Add(after), timerEvent{g: g, kind: act.Timer, gen: act.Gen}) // wheel.go
 }
 
 // sendAdvert sends the group's advert to every destination; it reports
@@ -258,8 +258,8 @@ func (a *Agent) sendAdvert(g *group, prio uint8) bool {
 		}
 		a.sendWorked(g)
 		sent = true
-		if g.sent == nil {
-			g.sent = a.deps.Metrics.AdvertsSent.WithLabelValues(g.vrid)
+		if !g.hasSent {
+			g.sent, g.hasSent = a.deps.Metrics.AdvertsSent.WithLabelValues(g.vrid), true
 		}
 		g.sent.Inc()
 	}
@@ -267,7 +267,7 @@ func (a *Agent) sendAdvert(g *group, prio uint8) bool {
 }
 
 // checksumCounter returns the counter of a checksum form, looked up once.
-func (a *Agent) checksumCounter(form packet.ChecksumForm) prometheus.Counter {
+func (a *Agent) checksumCounter(form packet.ChecksumForm) metrics.Counter {
 	c, ok := a.checksums[form]
 	if !ok {
 		c = a.deps.Metrics.Checksums.WithLabelValues(form.String())
@@ -276,7 +276,19 @@ func (a *Agent) checksumCounter(form packet.ChecksumForm) prometheus.Counter {
 	return c
 }
 
+// vipsAdder adds several VIPs with one address dump (*netif.Manager).
+type vipsAdder interface {
+	AddVIPs(link netif.Link, vips []netip.Addr) error
+}
+
 func (a *Agent) addVIPs(g *group) {
+	if b, ok := a.deps.Addrs.(vipsAdder); ok && len(g.spec.VIPs) > 1 {
+		if err := b.AddVIPs(a.deps.Link, g.spec.VIPs); err != nil {
+			a.deps.Metrics.VIPErrors.Inc()
+			a.log.Error("adding VIPs (will retry)", "vips", g.spec.VIPs, "interface", a.deps.Link.Name, "err", err)
+		}
+		return
+	}
 	for _, v := range g.spec.VIPs {
 		if err := a.deps.Addrs.AddVIP(a.deps.Link, v); err != nil {
 			a.deps.Metrics.VIPErrors.Inc()

@@ -10,8 +10,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-
 	"github.com/failoverkit/ipfailover/contract"
 )
 
@@ -38,7 +36,7 @@ func (a *Agent) Handler() http.Handler {
 		}
 		fmt.Fprintln(w, "ok")
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(a.deps.Metrics.Registry, promhttp.HandlerOpts{}))
+	mux.Handle("GET /metrics", a.deps.Metrics.Registry.Handler())
 	return mux
 }
 

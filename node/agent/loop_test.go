@@ -1,6 +1,7 @@
 package agent_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -8,6 +9,9 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"github.com/failoverkit/ipfailover/contract"
 	"github.com/failoverkit/ipfailover/node/agent"
@@ -104,14 +108,16 @@ func start(t *testing.T, prio int, reconcile time.Duration, checker check.Checke
 // counter reads a counter or gauge without labels from the agent's registry.
 func (r *rig) counter(name string) float64 {
 	r.t.Helper()
-	mfs, err := r.m.Registry.Gather()
+	var text bytes.Buffer
+	if err := r.m.Registry.WriteText(&text); err != nil {
+		r.t.Fatal(err)
+	}
+	p := expfmt.NewTextParser(model.LegacyValidation)
+	mfs, err := p.TextToMetricFamilies(&text)
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
+	if mf, ok := mfs[name]; ok {
 		var sum float64
 		for _, m := range mf.GetMetric() {
 			sum += m.GetCounter().GetValue() + m.GetGauge().GetValue()
@@ -332,6 +338,13 @@ func TestMasterMeetingAnotherMaster(t *testing.T) {
 			time.Sleep(300 * time.Millisecond) // longer than the advert interval
 			entries := r.j.snapshot()
 			after := entries[slices.Index(entries, "remove")+1:]
+			if i := slices.Index(after, "add"); i > 0 {
+				// Master_Down_Interval (322 ms) after the demotion the
+				// agent, hearing nobody, is elected again (its advert,
+				// then the VIP): a loaded machine gets there within the
+				// 300 ms. That is not an advert of the demoted machine.
+				after = after[:i-1]
+			}
 			if !slices.Equal(after, []string{"send 200"}) {
 				t.Errorf("after stepping down the agent did %v, want [send 200]", after)
 			}

@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"slices"
 
+	"github.com/failoverkit/ipfailover/node/netif"
+
 	"github.com/failoverkit/ipfailover/node/vrrp/fsm"
 )
 
@@ -21,6 +23,7 @@ func containsAddr(list []netip.Addr, a netip.Addr) bool { return slices.Contains
 // set's master: it is not ours to remove.
 func (a *Agent) reconcile() {
 	a.trackSources()
+	a.flushAdds() // deferred additions first: they are not lost VIPs
 	present, err := a.deps.Addrs.ListVIPs(a.deps.Link)
 	if err != nil {
 		a.log.Error("listing VIPs for reconcile", "interface", a.deps.Link.Name, "err", err)
@@ -41,11 +44,17 @@ func (a *Agent) reconcile() {
 		}
 		for _, v := range g.spec.VIPs {
 			if !have[v] {
-				a.reassert(g, v)
+				// As reassert does, but every lost group's VIPs are
+				// added together below (one address dump).
+				a.deps.Metrics.Reasserted.Inc()
+				a.log.Warn("VIP removed from under a master: adding it back", "vip", v, "instance", g.instance)
+				a.deferAdd(g)
+				g.announcePending = true
 				break
 			}
 		}
 	}
+	a.flushAdds()
 	for _, v := range present {
 		if master, ours := wanted[v.Addr]; ours && !master {
 			if err := a.deps.Addrs.RemoveVIP(a.deps.Link, v.Addr); err != nil {
@@ -63,7 +72,22 @@ func (a *Agent) reconcile() {
 // not it carries our mark: a VIP left by a killed agent or by keepalived
 // must go too). Marked VIPs outside the configuration are left alone: they
 // may belong to another failover set on this node.
+// vipsRemover removes several VIPs with one address dump (*netif.Manager).
+type vipsRemover interface {
+	RemoveVIPs(link netif.Link, vips []netip.Addr) error
+}
+
 func (a *Agent) releaseAll(when string) error {
+	if b, ok := a.deps.Addrs.(vipsRemover); ok {
+		var all []netip.Addr
+		for _, g := range a.groups {
+			all = append(all, g.spec.VIPs...)
+		}
+		if err := b.RemoveVIPs(a.deps.Link, all); err != nil {
+			return fmt.Errorf("releasing VIPs at %s on %s: %w", when, a.deps.Link.Name, err)
+		}
+		return nil
+	}
 	var failed []string
 	var first error
 	for _, g := range a.groups {

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 
@@ -229,9 +228,8 @@ func scriptDeps(cfg contract.Config, opts SetupOptions, primary4 netip.Addr, log
 			log.Warn("the notify script cannot run", "variable", contract.EnvNotifyScript, "reason", string(procexec.ReasonOf(err)), "err", err)
 		}
 	}
-	notifyFailures := deps.Metrics.ScriptErrors.MustCurryWith(prometheus.Labels{"script": "notify"})
 	deps.Notifier = notify.New(cfg.NotifyScript, notifyTimeout, log, func(r procexec.Reason) {
-		notifyFailures.WithLabelValues(string(r)).Inc()
+		deps.Metrics.ScriptErrors.WithLabelValues("notify", string(r)).Inc()
 	})
 	return nil
 }

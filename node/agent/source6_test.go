@@ -1,6 +1,7 @@
 package agent_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -13,6 +14,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"github.com/failoverkit/ipfailover/contract"
 	"github.com/failoverkit/ipfailover/node/agent"
@@ -193,14 +197,16 @@ func (c *settableConn) Source() netip.Addr {
 // gaugeWith reads the gauge name with the label set to value.
 func gaugeWith(t *testing.T, m *agent.Metrics, name, label, value string) float64 {
 	t.Helper()
-	mfs, err := m.Registry.Gather()
+	var text bytes.Buffer
+	if err := m.Registry.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	p := expfmt.NewTextParser(model.LegacyValidation)
+	mfs, err := p.TextToMetricFamilies(&text)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
+	if mf, ok := mfs[name]; ok {
 		for _, s := range mf.GetMetric() {
 			for _, l := range s.GetLabel() {
 				if l.GetName() == label && l.GetValue() == value {

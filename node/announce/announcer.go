@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/failoverkit/ipfailover/node/netif"
@@ -46,82 +48,70 @@ type Config struct {
 	// Router sets the R flag of neighbour advertisements; see
 	// UnsolicitedNA. Default false.
 	Router bool
+	// Rate and Burst pace the packets of all bursts together: at most
+	// Burst back to back, Rate a second on average (defaults DefaultRate
+	// and DefaultBurst); a negative Rate sends unpaced.
+	Rate  float64
+	Burst int
 }
 
-// Announcer announces VIPs on one link. It holds no state between bursts
-// and is safe for concurrent use if its Sender is.
+// Announcer announces VIPs on one link. It is safe for concurrent use if
+// its Sender is. Its bursts share one goroutine, which runs while a burst
+// is pending, and one pacer: announcements go out in order of round (the
+// first announcement of every VIP before any repeat), then of due time.
 type Announcer struct {
 	s        Sender
 	rounds   int
 	interval time.Duration
 	router   bool
+
+	mu      sync.Mutex // guards the fields below and every send
+	pacer   *pacer
+	q       queue
+	running bool          // the sending goroutine runs
+	kick    chan struct{} // wakes it early: a burst was added or ended
 }
 
 // New returns an Announcer sending through s.
 func New(s Sender, cfg Config) *Announcer {
-	a := &Announcer{s: s, rounds: cfg.Rounds, interval: cfg.Interval, router: cfg.Router}
+	a := &Announcer{s: s, rounds: cfg.Rounds, interval: cfg.Interval, router: cfg.Router, kick: make(chan struct{}, 1)}
 	if a.rounds <= 0 {
 		a.rounds = DefaultRounds
 	}
 	if a.interval <= 0 {
 		a.interval = DefaultInterval
 	}
+	rate, burst := cfg.Rate, cfg.Burst
+	switch {
+	case rate < 0:
+		rate = math.Inf(1)
+	case rate == 0:
+		rate = DefaultRate
+	}
+	if burst <= 0 {
+		burst = DefaultBurst
+	}
+	a.pacer = newPacer(rate, burst)
 	return a
 }
 
 // Announce sends, for every VIP, the gratuitous ARP request and reply
 // (IPv4) or the unsolicited NA (IPv6), then repeats after each Interval
-// until Rounds rounds have been sent. It blocks until then, or until ctx is
-// cancelled: nothing is sent once ctx is done, and Announce returns at
-// once with ctx's error.
+// until Rounds rounds have been sent, paced with the Announcer's other
+// bursts. It blocks until then, or until ctx is cancelled: nothing is sent
+// once ctx is done, and Announce returns at once with ctx's error.
 //
 // A failing send does not stop the burst. Announce returns nil if every
 // announcement went out at least once; otherwise it returns, for each VIP
 // never announced, the last error seen (joined).
 func (a *Announcer) Announce(ctx context.Context, vips []netip.Addr) error {
-	mac := a.s.HardwareAddr()
-	lastErr := make(map[netip.Addr]error, len(vips)) // VIP -> last error, nil once sent
-	for _, v := range vips {
-		lastErr[v] = errors.New("never attempted")
-	}
-	var timer *time.Timer
-	for round := range a.rounds {
-		if round > 0 {
-			if timer == nil {
-				timer = time.NewTimer(a.interval)
-				defer timer.Stop()
-			} else {
-				timer.Reset(a.interval)
-			}
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-timer.C:
-			}
-		}
-		for _, v := range vips {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			err := a.announceOne(mac, v)
-			if prev := lastErr[v]; prev == nil {
-				continue // already announced once: that is what counts
-			}
-			lastErr[v] = err
-		}
-	}
-	var errs []error
-	for _, v := range vips {
-		if err := lastErr[v]; err != nil {
-			errs = append(errs, fmt.Errorf("announcing %s: %w", v, err))
-		}
-	}
-	return errors.Join(errs...)
+	b := a.Start(ctx, vips)
+	<-b.done
+	return b.err
 }
 
 // announceOne sends the announcement(s) of one VIP once.
 func (a *Announcer) announceOne(mac net.HardwareAddr, vip netip.Addr) error {
-	vip = vip.Unmap()
 	if vip.Is4() {
 		// Both forms, request first; see GratuitousReply.
 		errReq := a.s.SendARP(GratuitousRequest(mac, vip))
@@ -138,33 +128,149 @@ func (a *Announcer) announceOne(mac net.HardwareAddr, vip netip.Addr) error {
 	return a.s.SendNA(na)
 }
 
-// Burst is an announcement running in its own goroutine.
-type Burst struct {
-	cancel context.CancelFunc
-	done   chan struct{}
-	err    error // set before done is closed
+// packets is what announcing vip once costs: two ARP forms or one NA.
+func packets(vip netip.Addr) int {
+	if vip.Is4() {
+		return 2
+	}
+	return 1
 }
 
-// Start runs Announce in a new goroutine and returns at once. Use it when
-// becoming master; call Stop when leaving it.
+// Burst is one announcement of a set of VIPs, sent by its Announcer's
+// goroutine. Its fields are guarded by the Announcer's mutex.
+type Burst struct {
+	a       *Announcer
+	mac     net.HardwareAddr
+	vips    []netip.Addr
+	lastErr []error // per VIP: the last error, nil once sent
+	round   int     // rounds completed
+	pos     int     // next VIP of the round
+	due     time.Time
+	stopCtx func() bool
+	ended   bool
+	done    chan struct{}
+	err     error // set before done is closed
+}
+
+var errNeverAttempted = errors.New("never attempted")
+
+// Start queues a burst and returns at once. Use it when becoming master;
+// call Stop when leaving it. Cancelling ctx stops the burst too.
 func (a *Announcer) Start(ctx context.Context, vips []netip.Addr) *Burst {
-	ctx, cancel := context.WithCancel(ctx)
-	b := &Burst{cancel: cancel, done: make(chan struct{})}
-	vips = append([]netip.Addr(nil), vips...)
-	go func() {
-		defer close(b.done)
-		defer cancel()
-		b.err = a.Announce(ctx, vips)
-	}()
+	b := &Burst{a: a, mac: a.s.HardwareAddr(), done: make(chan struct{}), due: time.Now()}
+	for _, v := range vips {
+		b.vips = append(b.vips, v.Unmap())
+		b.lastErr = append(b.lastErr, errNeverAttempted)
+	}
+	a.mu.Lock()
+	if len(b.vips) == 0 || ctx.Err() != nil {
+		b.ended, b.err = true, ctx.Err()
+		close(b.done)
+		a.mu.Unlock()
+		return b
+	}
+	a.q.bursts = append(a.q.bursts, b)
+	if !a.running {
+		a.running = true
+		go a.run()
+	} else {
+		a.wake()
+	}
+	a.mu.Unlock()
+	b.stopCtx = context.AfterFunc(ctx, func() { a.end(b, ctx.Err()) })
 	return b
 }
 
-// Stop cancels the burst and waits until its goroutine has returned: once
-// Stop returns, the burst sends nothing more. It returns the burst's result
-// (context.Canceled if it was cut short). Stop is idempotent.
+func (a *Announcer) wake() {
+	select {
+	case a.kick <- struct{}{}:
+	default:
+	}
+}
+
+// end removes b from the queue with err as its result, unless it ended.
+func (a *Announcer) end(b *Burst, err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.endLocked(b, err)
+}
+
+func (a *Announcer) endLocked(b *Burst, err error) {
+	if b.ended {
+		return
+	}
+	b.ended, b.err = true, err
+	a.q.remove(b)
+	close(b.done)
+	a.wake()
+}
+
+// run sends the queued bursts' announcements, paced, until none is left.
+// The time is read here and passed to the pure queue and pacer.
+func (a *Announcer) run() {
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		a.mu.Lock()
+		now := time.Now()
+		b, wait, ok := a.q.next(now)
+		if !ok {
+			a.running = false
+			a.mu.Unlock()
+			return
+		}
+		if b != nil {
+			if w := a.pacer.wait(now, packets(b.vips[b.pos])); w > 0 {
+				b, wait = nil, w
+			}
+		}
+		if b != nil {
+			a.sendNext(b, now)
+			a.mu.Unlock()
+			continue
+		}
+		a.mu.Unlock()
+		timer.Reset(wait)
+		select {
+		case <-timer.C:
+		case <-a.kick:
+			timer.Stop()
+		}
+	}
+}
+
+// sendNext announces b's next VIP and moves b on: to the next VIP, the
+// next round one Interval after this one ended, or its end.
+func (a *Announcer) sendNext(b *Burst, now time.Time) {
+	err := a.announceOne(b.mac, b.vips[b.pos])
+	if b.lastErr[b.pos] != nil {
+		b.lastErr[b.pos] = err // once sent, it stays announced
+	}
+	if b.pos++; b.pos < len(b.vips) {
+		return
+	}
+	b.pos, b.round = 0, b.round+1
+	if b.round < a.rounds {
+		b.due = now.Add(a.interval)
+		return
+	}
+	var errs []error
+	for i, err := range b.lastErr {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("announcing %s: %w", b.vips[i], err))
+		}
+	}
+	a.endLocked(b, errors.Join(errs...))
+}
+
+// Stop ends the burst: once Stop returns, it sends nothing more. It
+// returns the burst's result (context.Canceled if it was cut short). Stop
+// is idempotent.
 func (b *Burst) Stop() error {
-	b.cancel()
-	<-b.done
+	if b.stopCtx != nil {
+		b.stopCtx()
+	}
+	b.a.end(b, context.Canceled)
 	return b.err
 }
 

@@ -18,11 +18,17 @@
 //     (mdlayher/packet; the kernel builds the Ethernet header) and an ICMPv6
 //     socket bound to the link-local address for NA (messages encoded by
 //     mdlayher/ndp). Non-Ethernet links are refused;
-//   - an Announcer that sends both ARP forms and the NA for every VIP at
-//     once, then repeats a bounded number of times (default 5 rounds, 1 s
-//     apart, to get past Linux's ARP locktime and lossy links), and stops
-//     the moment its context is cancelled, i.e. when the node leaves the
-//     master state. A burst never outlives its context.
+//   - an Announcer that sends both ARP forms and the NA for every VIP,
+//     then repeats a bounded number of times (default 5 rounds, 1 s apart,
+//     to get past Linux's ARP locktime and lossy links), and stops the
+//     moment its context is cancelled, i.e. when the node leaves the
+//     master state. A burst never outlives its context. All bursts of an
+//     Announcer share one goroutine and one pacer (pace.go: a token bucket,
+//     500 packets a second, 32 back to back, and the first round of every
+//     burst before any repeat), so a master taking over hundreds of groups
+//     neither floods the switch's and the clients' ARP handling nor starts
+//     a goroutine per group; the pacing policy is pure, the goroutine only
+//     reads the clock and sleeps.
 //
 // Sockets are opened in the network namespace the Sender was created in,
 // whatever thread later uses them; see NewLinkSender.

@@ -120,6 +120,48 @@ func TestAddRemoveVIPIdempotent(t *testing.T) {
 	}
 }
 
+// TestAddVIPs: one call adds several VIPs of both families, leaves a good
+// one alone, repairs one in the wrong form and reports a conflicting one by
+// name while adding the others.
+func TestAddVIPs(t *testing.T) {
+	l, m, link := lab(t)
+	a := l.Host("a")
+	v4b := netip.MustParseAddr("192.0.2.201")
+	conflict := netip.MustParseAddr("192.0.2.202")
+	if err := m.AddVIP(link, vip4); err != nil {
+		t.Fatal(err)
+	}
+	a.MustRun("ip", "addr", "add", "192.0.2.202/24", "dev", "eth0")
+	a.MustRun("ip", "-6", "addr", "add", "2001:db8::200/128", "dev", "eth0", "nodad") // unmarked: repaired
+	err := m.AddVIPs(link, []netip.Addr{vip4, v4b, conflict, vip6})
+	if !errors.Is(err, netif.ErrConflict) || !strings.Contains(err.Error(), "192.0.2.202") || strings.Contains(err.Error(), "192.0.2.201") {
+		t.Errorf("AddVIPs = %v, want ErrConflict naming 192.0.2.202 only", err)
+	}
+	vips, err := m.ListVIPs(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(addrsOf(vips)); got != "[192.0.2.200 192.0.2.201 2001:db8::200]" {
+		t.Errorf("ListVIPs = %s, want [192.0.2.200 192.0.2.201 2001:db8::200]", got)
+	}
+	if out := a.MustRun("ip", "-4", "-o", "addr", "show", "dev", "eth0"); !strings.Contains(out, "192.0.2.202/24") {
+		t.Errorf("the conflicting address was touched:\n%s", out)
+	}
+
+	// RemoveVIPs: all of them in one call, an absent one is no error, the
+	// conflicting one is reported and left alone.
+	err = m.RemoveVIPs(link, []netip.Addr{vip4, v4b, conflict, vip6, netip.MustParseAddr("192.0.2.203")})
+	if !errors.Is(err, netif.ErrConflict) || !strings.Contains(err.Error(), "192.0.2.202") || strings.Contains(err.Error(), "192.0.2.203") {
+		t.Errorf("RemoveVIPs = %v, want ErrConflict naming 192.0.2.202 only", err)
+	}
+	if vips, err := m.ListVIPs(link); err != nil || len(vips) != 0 {
+		t.Errorf("ListVIPs after RemoveVIPs = %v, %v; want none", vips, err)
+	}
+	if out := a.MustRun("ip", "-4", "-o", "addr", "show", "dev", "eth0"); !strings.Contains(out, "192.0.2.202/24") || !strings.Contains(out, "192.0.2.11/24") {
+		t.Errorf("RemoveVIPs touched other addresses:\n%s", out)
+	}
+}
+
 func TestVIPNeverSource(t *testing.T) {
 	l, m, link := lab(t)
 	a, b := l.Host("a"), l.Host("b")

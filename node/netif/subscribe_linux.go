@@ -24,6 +24,10 @@ type AddrEvent struct {
 	Err error
 }
 
+// subscribeBuffer is the receive buffer of the address subscription: room
+// for several thousand notifications (each takes about 1 KiB of buffer).
+const subscribeBuffer = 4 << 20
+
 // Subscribe reports address changes on link, both families, until cancel
 // is called or the subscription fails. The agent uses it to notice a VIP
 // that something else removed (a network manager restart, `ip addr flush`)
@@ -43,6 +47,13 @@ func (m *Manager) Subscribe(link Link) (<-chan AddrEvent, func(), error) {
 			return netlink.AddrSubscribeWithOptions(updates, done, netlink.AddrSubscribeOptions{
 				Namespace:     m.nsOption(),
 				ErrorCallback: onErr,
+				// A master taking over hundreds of groups adds a thousand
+				// addresses at once: with the default buffer (rmem_default,
+				// 208 KiB) the kernel drops notifications (ENOBUFS) and the
+				// subscription ends. Forcing the size needs CAP_NET_ADMIN,
+				// which adding VIPs needs anyway.
+				ReceiveBufferSize:      subscribeBuffer,
+				ReceiveBufferForceSize: true,
 			})
 		},
 		func(u netlink.AddrUpdate) (AddrEvent, bool) {

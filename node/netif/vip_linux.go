@@ -66,6 +66,71 @@ func (m *Manager) AddVIP(link Link, vip netip.Addr) error {
 	return fmt.Errorf("adding VIP %s to %q: address keeps changing under us", vip, link.Name)
 }
 
+// AddVIPs does what AddVIP does for each of vips, with one address dump
+// for all of them instead of one per VIP: a master of many groups of
+// several VIPs each otherwise lists every address of the interface once
+// per VIP, quadratic in the VIPs it holds. A VIP that the dump shows in the
+// wrong form, or that appears between the dump and the add, takes AddVIP's
+// path. The errors of the VIPs that failed are joined.
+func (m *Manager) AddVIPs(link Link, vips []netip.Addr) error {
+	addrs, err := m.addrs(link)
+	if err != nil {
+		return fmt.Errorf("adding VIPs %v: %w", vips, err)
+	}
+	var errs []error
+	for _, v := range vips {
+		vip, ok := checkVIP(v)
+		if !ok {
+			errs = append(errs, fmt.Errorf("adding VIP %s to %q: %w", v, link.Name, ErrInvalidVIP))
+			continue
+		}
+		switch state, _ := classify(addrs, vip, m.proto); state {
+		case vipGood:
+			continue
+		case vipAbsent:
+			err := m.addrRequest(unix.RTM_NEWADDR, unix.NLM_F_CREATE|unix.NLM_F_EXCL, newVIPMsg(vip, link.Index, link.Name, m.proto))
+			if err == nil {
+				continue
+			}
+			if !errors.Is(err, unix.EEXIST) {
+				errs = append(errs, fmt.Errorf("adding VIP %s to %q: %w", vip, link.Name, err))
+				continue
+			}
+		}
+		if err := m.AddVIP(link, vip); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// RemoveVIPs does what RemoveVIP does for each of vips, with one address
+// dump for all of them. The errors of the VIPs that failed are joined.
+func (m *Manager) RemoveVIPs(link Link, vips []netip.Addr) error {
+	addrs, err := m.addrs(link)
+	if err != nil {
+		return fmt.Errorf("removing VIPs %v: %w", vips, err)
+	}
+	var errs []error
+	for _, v := range vips {
+		vip, ok := checkVIP(v)
+		if !ok {
+			errs = append(errs, fmt.Errorf("removing VIP %s from %q: %w", v, link.Name, ErrInvalidVIP))
+			continue
+		}
+		switch state, cur := classify(addrs, vip, m.proto); state {
+		case vipAbsent:
+		case vipConflict:
+			errs = append(errs, fmt.Errorf("removing VIP %s from %q: present as %s: %w", vip, link.Name, cur.Prefix(), ErrConflict))
+		default:
+			if err := m.delAddr(cur); err != nil && !errors.Is(err, unix.EADDRNOTAVAIL) {
+				errs = append(errs, fmt.Errorf("removing VIP %s from %q: %w", vip, link.Name, err))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // RemoveVIP makes sure vip is not on the interface as a VIP. It is
 // idempotent: an absent VIP is not an error. It removes the host address
 // (/32 or /128) with that IP whether or not it carries our mark, because the

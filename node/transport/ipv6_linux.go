@@ -7,7 +7,9 @@ import (
 	"net"
 	"net/netip"
 	"slices"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"golang.org/x/net/ipv6"
@@ -23,10 +25,18 @@ const checksumOffset = 6
 type v6Conn struct {
 	pc     *ipv6.PacketConn
 	raw    net.PacketConn
+	rc     syscall.RawConn
 	ifi    *net.Interface
 	source atomic.Pointer[netip.Addr]
 	local  []netip.Addr
+
+	rmu  sync.Mutex // guards rbuf and oob: one Receive at a time
+	rbuf []byte     // one VRRP message (no IP header on a raw IPv6 socket)
+	oob  []byte     // its control messages
 }
+
+// cmFlags6 are the control messages the IPv6 socket asks for.
+const cmFlags6 = ipv6.FlagHopLimit | ipv6.FlagDst | ipv6.FlagInterface | ipv6.FlagSrc
 
 // ListenIPv6 opens the IPv6 VRRP socket on ifi. source must be the
 // interface's link-local address, which the kernel also picks for the
@@ -41,9 +51,19 @@ func ListenIPv6(ifi *net.Interface, source netip.Addr, local []netip.Addr, join 
 		return nil, fmt.Errorf("opening IPv6 VRRP socket on %s: %w", ifi.Name, err)
 	}
 	pc := ipv6.NewPacketConn(raw)
-	c := &v6Conn{pc: pc, raw: raw, ifi: ifi, local: slices.Clone(local)}
+	c := &v6Conn{pc: pc, raw: raw, ifi: ifi, local: slices.Clone(local),
+		rbuf: make([]byte, maxDatagram), oob: ipv6.NewControlMessage(cmFlags6)}
 	src := source.WithZone("")
 	c.source.Store(&src)
+	if sc, ok := raw.(syscall.Conn); ok {
+		c.rc, err = sc.SyscallConn()
+	} else {
+		err = fmt.Errorf("%T has no raw descriptor", raw)
+	}
+	if err != nil {
+		raw.Close()
+		return nil, fmt.Errorf("IPv6 VRRP socket on %s: %w", ifi.Name, err)
+	}
 	if err := c.setup(join); err != nil {
 		raw.Close()
 		return nil, fmt.Errorf("configuring IPv6 VRRP socket on %s: %w", ifi.Name, err)
@@ -60,7 +80,7 @@ func (c *v6Conn) setup(join bool) error {
 		{"traffic class", func() error { return c.pc.SetTrafficClass(tosCS6) }},
 		{"checksum offload", func() error { return c.pc.SetChecksum(true, checksumOffset) }},
 		{"control messages", func() error {
-			return c.pc.SetControlMessage(ipv6.FlagHopLimit|ipv6.FlagDst|ipv6.FlagInterface|ipv6.FlagSrc, true)
+			return c.pc.SetControlMessage(cmFlags6, true)
 		}},
 	}
 	if join {
@@ -104,34 +124,60 @@ func (c *v6Conn) Send(payload []byte, dst netip.Addr) error {
 	return nil
 }
 
+// Receive reads with recvmsg(2) itself, as the IPv4 Conn does, rather
+// than ipv6.PacketConn.ReadFrom, which makes a getsockopt(SO_PROTOCOL)
+// system call per datagram to convert the source address and allocates a
+// buffer and control message per call. A raw IPv6 socket hands over no IP
+// header: the source comes from the socket address, destination, hop
+// limit and interface from the control messages.
 func (c *v6Conn) Receive(ctx context.Context) (Packet, error) {
-	buf := make([]byte, 1500)
 	if err := c.pc.SetReadDeadline(time.Time{}); err != nil {
 		return Packet{}, fmt.Errorf("receiving VRRP on %s: %w", c.ifi.Name, err)
 	}
 	stop := context.AfterFunc(ctx, func() { c.pc.SetReadDeadline(time.Unix(1, 0)) })
 	defer stop()
+	c.rmu.Lock()
+	defer c.rmu.Unlock()
 	for {
-		n, cm, src, err := c.pc.ReadFrom(buf)
+		var n, oobn int
+		var from syscall.Sockaddr
+		var opErr error
+		err := c.rc.Read(func(fd uintptr) bool {
+			n, oobn, _, from, opErr = syscall.Recvmsg(int(fd), c.rbuf, c.oob, 0)
+			return !errors.Is(opErr, syscall.EAGAIN)
+		})
+		if err == nil {
+			err = opErr
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return Packet{}, ctx.Err()
 			}
 			return Packet{}, fmt.Errorf("receiving VRRP on %s: %w", c.ifi.Name, err)
 		}
-		if cm == nil {
-			continue
+		if p, ok := c.parse(c.rbuf[:n], c.oob[:oobn], from); ok {
+			return p, nil
 		}
-		from, ok := netip.AddrFromSlice(src.(*net.IPAddr).IP)
-		if !ok {
-			continue
-		}
-		if cm.IfIndex != c.ifi.Index || slices.Contains(c.local, from) {
-			continue
-		}
-		to, _ := netip.AddrFromSlice(cm.Dst)
-		return Packet{Payload: slices.Clone(buf[:n]), Src: from, Dst: to, TTL: cm.HopLimit, IfIndex: cm.IfIndex}, nil
 	}
+}
+
+// parse takes a received datagram apart; ok is false for one to ignore:
+// without control messages, from another interface, or our own.
+func (c *v6Conn) parse(b, oob []byte, from syscall.Sockaddr) (Packet, bool) {
+	sa, ok := from.(*syscall.SockaddrInet6)
+	if !ok {
+		return Packet{}, false
+	}
+	var cm ipv6.ControlMessage
+	if err := cm.Parse(oob); err != nil || cm.IfIndex != c.ifi.Index {
+		return Packet{}, false
+	}
+	src := netip.AddrFrom16(sa.Addr)
+	if slices.Contains(c.local, src) {
+		return Packet{}, false
+	}
+	to, _ := netip.AddrFromSlice(cm.Dst)
+	return Packet{Payload: slices.Clone(b), Src: src, Dst: to, TTL: cm.HopLimit, IfIndex: cm.IfIndex}, true
 }
 
 func (c *v6Conn) Close() error {

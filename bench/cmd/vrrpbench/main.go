@@ -23,6 +23,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -44,7 +45,7 @@ import (
 // config is the command line.
 type config struct {
 	quick                     bool
-	reps, footReps            int
+	reps, footReps, scaleReps int
 	window, settle, pingEvery time.Duration
 	renderRuns, largeRuns     int
 	expansionRuns             int
@@ -59,9 +60,10 @@ type config struct {
 
 func parseFlags() config {
 	var c config
-	flag.BoolVar(&c.quick, "quick", os.Getenv("BENCH_QUICK") == "1", "smoke mode: 2 repetitions, 5s footprint window, fewer render runs (also BENCH_QUICK=1)")
+	flag.BoolVar(&c.quick, "quick", os.Getenv("BENCH_QUICK") == "1", "smoke mode: 2 repetitions, 5s footprint window, fewer render runs (also BENCH_QUICK=1); a section that measures nothing fails the run either way")
 	flag.IntVar(&c.reps, "reps", 10, "failover repetitions per mode, failure kind and implementation")
 	flag.IntVar(&c.footReps, "footprint-reps", 3, "footprint runs per mode and implementation")
+	flag.IntVar(&c.scaleReps, "scale-reps", 2, "scale runs per mode and implementation")
 	flag.DurationVar(&c.window, "window", 30*time.Second, "CPU measurement window of a footprint run")
 	flag.DurationVar(&c.settle, "settle", 3*time.Second, "wait between all VIPs on the master and the CPU window")
 	flag.DurationVar(&c.pingEvery, "ping-every", 10*time.Millisecond, "the client's ping interval")
@@ -75,7 +77,7 @@ func parseFlags() config {
 	flag.StringVar(&c.keepalived, "keepalived", "keepalived", "keepalived binary")
 	flag.StringVar(&c.root, "root", ".", "repository root (for examples/)")
 	flag.StringVar(&c.out, "out", "bench/results", "directory of the JSON results")
-	flag.StringVar(&c.only, "only", "failover,footprint,render", "sections to run")
+	flag.StringVar(&c.only, "only", "failover,footprint,scale,render", "sections to run")
 	flag.StringVar(&c.modes, "modes", "v2-1s,v3-100ms", "VRRP modes to run (for experiments)")
 	flag.StringVar(&c.impls, "impls", "ours,keepalived", "implementations to run: ours, keepalived, ours-script (our agent with the check as a script; for experiments, the table needs ours and keepalived)")
 	flag.Var(&c.oursEnv, "ours-env", "extra KEY=VALUE for our agent's environment, repeatable (for experiments, e.g. GOMAXPROCS=2)")
@@ -83,8 +85,8 @@ func parseFlags() config {
 	flag.BoolVar(&c.keep, "keep", false, "keep the temporary directory (configs, process logs)")
 	flag.Parse()
 	if c.quick {
-		c.reps, c.footReps, c.window, c.settle = 2, 1, 5*time.Second, time.Second
-		c.renderRuns, c.largeRuns, c.expansionRuns = 3, 2, 1
+		c.reps, c.footReps, c.scaleReps, c.window, c.settle = 2, 1, 1, 5*time.Second, time.Second
+		c.renderRuns, c.largeRuns, c.expansionRuns = 3, 1, 1
 	}
 	if c.seed == 0 {
 		c.seed = rand.Uint64()
@@ -112,7 +114,7 @@ func run() int {
 	}
 	sections := strings.Split(c.only, ",")
 	res := &Results{Facts: collectFacts(kaVersion), Config: map[string]any{
-		"quick": c.quick, "reps": c.reps, "footprint_reps": c.footReps, "window_s": c.window.Seconds(),
+		"quick": c.quick, "reps": c.reps, "footprint_reps": c.footReps, "scale_reps": c.scaleReps, "window_s": c.window.Seconds(),
 		"settle_s": c.settle.Seconds(), "ping_every_ms": ms(c.pingEvery), "render_runs": c.renderRuns, "large_runs": c.largeRuns,
 		"expansion_runs": c.expansionRuns, "large_specs": c.largeSpecs, "large_nodes": c.largeNodes,
 		"seed": c.seed, "sections": sections, "impls": c.impls, "modes": c.modes, "ours_env": c.oursEnv,
@@ -149,7 +151,7 @@ func run() int {
 			modes = append(modes, m)
 		}
 	}
-	if slices.Contains(sections, "failover") || slices.Contains(sections, "footprint") {
+	if slices.Contains(sections, "failover") || slices.Contains(sections, "footprint") || slices.Contains(sections, "scale") {
 		env, err := newEnv(c, cl, dir, log)
 		if err != nil {
 			log.Error("building the lab", "err", err)
@@ -166,6 +168,15 @@ func run() int {
 		if slices.Contains(sections, "footprint") {
 			res.Footprint = runFootprint(c, env, modes)
 			rows = append(rows, footprintRows(modes, res.Footprint)...)
+		}
+		if slices.Contains(sections, "scale") {
+			// IPv6 VIPs: VRRPv3 at each selected interval.
+			var v3 []scenario.Mode
+			for _, m := range modes {
+				v3 = append(v3, scenario.Mode{Version: 3, Interval: m.Interval})
+			}
+			res.Scale = runScale(c, env, v3)
+			rows = append(rows, scaleRows(v3, res.Scale)...)
 		}
 	}
 	if slices.Contains(sections, "render") {
@@ -191,7 +202,38 @@ func run() int {
 		return 1
 	}
 	fmt.Printf("\nraw samples: %s\n", path)
+	if err := broken(res, sections); err != nil {
+		log.Error("the harness is broken: a section measured nothing", "err", err)
+		return 3
+	}
 	return 0
+}
+
+// broken reports a section of the run that produced no sample without an
+// error: not a figure out of line, which the benchmark only reports, but
+// a harness that no longer measures (what the CI smoke run catches).
+func broken(res *Results, sections []string) error {
+	var errs []error
+	check := func(section string, n int, errOf func(int) string) {
+		if !slices.Contains(sections, section) {
+			return
+		}
+		first := ""
+		for i := range n {
+			if e := errOf(i); e == "" {
+				return
+			} else if first == "" {
+				first = e
+			}
+		}
+		errs = append(errs, fmt.Errorf("%s: none of %d samples succeeded; the first error: %s", section, n, first))
+	}
+	check("failover", len(res.Failover), func(i int) string { return res.Failover[i].Error })
+	check("footprint", len(res.Footprint), func(i int) string { return res.Footprint[i].Error })
+	check("scale", len(res.Scale), func(i int) string { return res.Scale[i].Error })
+	check("render", len(res.Render), func(i int) string { return res.Render[i].Error })
+	check("render", len(res.Expansion), func(i int) string { return res.Expansion[i].Error })
+	return errors.Join(errs...)
 }
 
 // newEnv builds the lab and serves the health checks' port on every node.
@@ -281,6 +323,30 @@ func runFootprint(c config, env *scenario.Env, modes []scenario.Mode) []scenario
 	return out
 }
 
+// runScale runs the scale set (IPv6 VIPs, so VRRPv3 modes only).
+func runScale(c config, env *scenario.Env, modes []scenario.Mode) []scenario.ScaleSample {
+	sc := &scenario.Scale{Env: env, Settle: c.settle}
+	var out []scenario.ScaleSample
+	turn := 0
+	for rep := range c.scaleReps {
+		for _, m := range modes {
+			for _, name := range order(c, turn) {
+				s := sc.Run(name, m, rep)
+				out = append(out, s)
+				attrs := []any{"mode", m.String(), "rep", fmt.Sprintf("%d/%d", rep+1, c.scaleReps), "impl", name, "vips", s.VIPs,
+					"startup_ms", round(s.StartupMS), "move_ms", round(s.MoveMS), "on_n3", s.OnSecondBackup, "hard_ms", round(s.HardMS)}
+				if s.Error != "" {
+					env.Log.Warn("scale", append(attrs, "err", s.Error)...)
+				} else {
+					env.Log.Info("scale", attrs...)
+				}
+			}
+			turn++
+		}
+	}
+	return out
+}
+
 func runRender(c config, cases []scenario.RenderCase, log *slog.Logger) ([]scenario.RenderSample, []scenario.ExpansionSample) {
 	var runs []scenario.RenderSample
 	var exps []scenario.ExpansionSample
@@ -311,6 +377,9 @@ func estimate(c config, sections []string) time.Duration {
 	}
 	if slices.Contains(sections, "footprint") {
 		d += time.Duration(c.footReps) * 2 * 2 * (c.window + c.settle + 8*time.Second)
+	}
+	if slices.Contains(sections, "scale") {
+		d += time.Duration(c.scaleReps) * 2 * 2 * (c.settle + 15*time.Second)
 	}
 	if slices.Contains(sections, "render") {
 		d += time.Duration(c.largeRuns)*20*time.Second + time.Duration(c.expansionRuns)*12*time.Second

@@ -20,6 +20,7 @@ type Results struct {
 	Config    map[string]any             `json:"config"`
 	Failover  []scenario.FailoverSample  `json:"failover"`
 	Footprint []scenario.FootprintSample `json:"footprint"`
+	Scale     []scenario.ScaleSample     `json:"scale"`
 	Render    []scenario.RenderSample    `json:"render"`
 	Expansion []scenario.ExpansionSample `json:"expansion"`
 	Table     string                     `json:"table"`
@@ -139,6 +140,35 @@ func footprintRows(modes []scenario.Mode, samples []scenario.FootprintSample) []
 			row(p+" private pages backup", "MiB", "", sel, implOf, measured(func(s scenario.FootprintSample) float64 { return float64(s.PrivateBackup) / mib })),
 			row(p+" all VIPs moved after SIGTERM", "ms", "", sel, implOf, func(s scenario.FootprintSample) (float64, bool) { return s.MoveMS, s.MoveOK }),
 			row(p+" VIPs that went to n3, not n2", "VIPs", "", sel, implOf, func(s scenario.FootprintSample) (float64, bool) { return float64(s.OnSecondBackup), s.MoveOK }),
+		)
+	}
+	return rows
+}
+
+// scaleRows: the scale run, VRRPv3 modes only (its VIPs are IPv6). The
+// moves' bounds are those of the backup that takes the groups over: n2
+// after SIGTERM (Skew_Time, as the master says goodbye), n3 after n2's
+// cable is pulled (Master_Down_Interval, plus up to one interval of phase).
+func scaleRows(modes []scenario.Mode, samples []scenario.ScaleSample) []stats.Row {
+	var rows []stats.Row
+	implOf := func(s scenario.ScaleSample) string { return s.Impl }
+	for _, m := range modes {
+		var sel []scenario.ScaleSample
+		for _, s := range samples {
+			if s.Version == m.Version && s.IntervalMS == float64(m.Interval)/float64(time.Millisecond) {
+				sel = append(sel, s)
+			}
+		}
+		if len(sel) == 0 {
+			continue
+		}
+		p := fmt.Sprintf("%d groups, %d IPv6 VIPs %s:", scenario.ScaleGroups, scenario.ScaleGroups*scenario.ScalePerGroup, m)
+		hard := fmt.Sprintf("%.0f + phase ≤ %.0f", ms(impl.MasterDown(scenario.Priorities[2], m.Interval)), ms(impl.MasterDown(scenario.Priorities[2], m.Interval)+m.Interval))
+		rows = append(rows,
+			row(p+" start until all VIPs on master", "ms", "", sel, implOf, func(s scenario.ScaleSample) (float64, bool) { return s.StartupMS, s.StartupOK }),
+			row(p+" all VIPs moved after SIGTERM", "ms", "", sel, implOf, func(s scenario.ScaleSample) (float64, bool) { return s.MoveMS, s.MoveOK }),
+			row(p+" VIPs that went to n3, not n2", "VIPs", "", sel, implOf, func(s scenario.ScaleSample) (float64, bool) { return float64(s.OnSecondBackup), s.MoveOK }),
+			row(p+" all VIPs on n3 after n2's cable pulled", "ms", hard, sel, implOf, func(s scenario.ScaleSample) (float64, bool) { return s.HardMS, s.HardOK }),
 		)
 	}
 	return rows

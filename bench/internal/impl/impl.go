@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net/netip"
 	"time"
+
+	"github.com/failoverkit/ipfailover/contract"
 )
 
 // Setup describes one failover set on one node, in terms both
@@ -21,9 +23,12 @@ type Setup struct {
 	// NodeAddr is the node's own IPv4 address on Interface (the health
 	// check connects to it, as the image's check does).
 	NodeAddr netip.Addr
-	// VIPs are the virtual IPs, one VRRP group (vrrp_instance) each, with
-	// VRIDs VRIDOffset+1, VRIDOffset+2, ...
+	// VIPs are the virtual IPs, cut into Groups VRRP groups
+	// (vrrp_instance) as the image cuts OPENSHIFT_HA_VIPS into
+	// OPENSHIFT_HA_VIP_GROUPS (contract.PlanGroups; 0: one group per VIP),
+	// with VRIDs VRIDOffset+1, VRIDOffset+2, ...
 	VIPs       []netip.Addr
+	Groups     int
 	VRIDOffset int
 	// Version is the VRRP version (2 or 3), Interval the advert interval.
 	Version  int
@@ -49,8 +54,10 @@ func (s Setup) Validate() error {
 		return fmt.Errorf("setup: name and interface are required")
 	case !s.NodeAddr.Is4():
 		return fmt.Errorf("setup: node address %v is not IPv4", s.NodeAddr)
-	case len(s.VIPs) == 0 || s.VRIDOffset+len(s.VIPs) > 255:
-		return fmt.Errorf("setup: %d VIPs from VRID %d: VRIDs must stay within 1..255", len(s.VIPs), s.VRIDOffset+1)
+	case len(s.VIPs) == 0:
+		return fmt.Errorf("setup: no VIPs")
+	case s.Version != 3 && s.VIPs[0].Is6():
+		return fmt.Errorf("setup: IPv6 VIPs need VRRPv3")
 	case s.Version != 2 && s.Version != 3:
 		return fmt.Errorf("setup: VRRP version %d", s.Version)
 	case s.Version == 2 && s.Interval%time.Second != 0:
@@ -58,7 +65,15 @@ func (s Setup) Validate() error {
 	case s.Priority < 1 || s.Priority > 254:
 		return fmt.Errorf("setup: priority %d: want 1..254", s.Priority)
 	}
+	if _, err := s.Plan(); err != nil {
+		return fmt.Errorf("setup: %w", err)
+	}
 	return nil
+}
+
+// Plan is the set's VRRP groups, as both implementations get them.
+func (s Setup) Plan() ([]contract.Group, error) {
+	return contract.PlanGroups(s.VIPs, s.Groups, s.VRIDOffset, nil)
 }
 
 // SkewTime is RFC 9568's Skew_Time of a backup of the given priority:

@@ -50,6 +50,50 @@ func TestKeepalivedConfV3(t *testing.T) {
 	}
 }
 
+// TestGroupsAsTheImageCutsThem: 10 VIPs in 4 groups are 3, 3, 2, 2
+// consecutive VIPs per vrrp_instance, VRIDs 1..4, and our agent gets the
+// same VIP_GROUPS.
+func TestGroupsAsTheImageCutsThem(t *testing.T) {
+	s := setup(3, 100*time.Millisecond)
+	s.VIPs, s.Groups = nil, 4
+	a := netip.MustParseAddr("2001:db8:1::1")
+	for range 10 {
+		s.VIPs, a = append(s.VIPs, a), a.Next()
+	}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	conf := KeepalivedConf(s)
+	for i, want := range []string{
+		"virtual_router_id 1\n",
+		"virtual_ipaddress {\n    2001:db8:1::1 dev eth0\n    2001:db8:1::2 dev eth0\n    2001:db8:1::3 dev eth0\n   }",
+		"virtual_router_id 4\n",
+		"    2001:db8:1::9 dev eth0\n    2001:db8:1::a dev eth0\n   }",
+	} {
+		if !strings.Contains(conf, want) {
+			t.Errorf("%d: the configuration lacks %q:\n%s", i, want, conf)
+		}
+	}
+	if n := strings.Count(conf, "vrrp_instance "); n != 4 {
+		t.Errorf("%d vrrp_instances, want 4", n)
+	}
+	if env := strings.Join(OursEnv(s), "\n"); !strings.Contains(env, "OPENSHIFT_HA_VIP_GROUPS=4") {
+		t.Errorf("OursEnv:\n%s", env)
+	}
+	s.Version = 2
+	if s.Validate() == nil {
+		t.Error("IPv6 VIPs with VRRPv2 validated")
+	}
+	s.Version, s.Groups = 3, 0
+	s.VIPs = append(s.VIPs, make([]netip.Addr, 250)...)
+	for i := 10; i < len(s.VIPs); i++ {
+		s.VIPs[i], a = a, a.Next()
+	}
+	if s.Validate() == nil {
+		t.Error("260 groups validated")
+	}
+}
+
 func TestValidateAndBounds(t *testing.T) {
 	s := setup(2, 100*time.Millisecond)
 	if s.Validate() == nil {

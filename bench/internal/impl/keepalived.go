@@ -14,7 +14,8 @@ import (
 // the same global_defs, one vrrp_script with the image's TCP check on the
 // node's own address, and per group one vrrp_instance with interface,
 // virtual_router_id, priority, the preemption line, PASS authentication,
-// track_script and virtual_ipaddress { <ip> dev <if> }.
+// track_script and virtual_ipaddress { <ip> dev <if> ... } with the
+// group's VIPs (contract.PlanGroups, as the image cuts them).
 //
 // Differences, all needed to run the same scenarios: the priority is
 // pinned instead of the image's address-and-random heuristic and no
@@ -22,7 +23,12 @@ import (
 // agent); for VRRPv3 "vrrp_version 3" is set in global_defs and the
 // authentication block is left out (keepalived ignores it for VRRPv3 and
 // warns); an interval other than 1 s adds "advert_int".
+// It panics on a Setup that does not validate.
 func KeepalivedConf(s Setup) string {
+	groups, err := s.Plan()
+	if err != nil {
+		panic(err)
+	}
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	check := "chk_" + strings.ReplaceAll(s.Name, "-", "_")
@@ -48,10 +54,10 @@ func KeepalivedConf(s Setup) string {
 	}
 	w("   interval %d", int(s.CheckInterval/time.Second))
 	w("}")
-	for i, vip := range s.VIPs {
-		w("vrrp_instance %s {", contract.InstanceName(s.Name, i+1))
+	for _, g := range groups {
+		w("vrrp_instance %s {", contract.InstanceName(s.Name, g.Index))
 		w("   interface %s", s.Interface)
-		w("   virtual_router_id %d", s.VRIDOffset+i+1)
+		w("   virtual_router_id %d", g.VRID)
 		w("   priority %d", s.Priority)
 		w("   preempt_delay %d", int(s.PreemptDelay/time.Second))
 		if s.Interval != time.Second {
@@ -67,7 +73,9 @@ func KeepalivedConf(s Setup) string {
 		w("      %s", check)
 		w("   }")
 		w("   virtual_ipaddress {")
-		w("    %s dev %s", vip, s.Interface)
+		for _, vip := range g.VIPs {
+			w("    %s dev %s", vip, s.Interface)
+		}
 		w("   }")
 		w("}")
 	}

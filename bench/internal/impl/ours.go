@@ -17,7 +17,7 @@ func OursEnv(s Setup) []string {
 	return []string{
 		"OPENSHIFT_HA_CONFIG_NAME=" + s.Name,
 		"OPENSHIFT_HA_VIRTUAL_IPS=" + strings.Join(vips, ","),
-		"OPENSHIFT_HA_VIP_GROUPS=0", // one group per VIP, as the image
+		"OPENSHIFT_HA_VIP_GROUPS=" + strconv.Itoa(s.Groups), // 0: one group per VIP
 		"OPENSHIFT_HA_NETWORK_INTERFACE=" + s.Interface,
 		"OPENSHIFT_HA_MONITOR_PORT=" + strconv.Itoa(s.MonitorPort),
 		"OPENSHIFT_HA_CHECK_INTERVAL=" + strconv.Itoa(int(s.CheckInterval/time.Second)),

@@ -43,18 +43,36 @@ func (h *Host) VIPs() ([]netip.Addr, error) {
 
 // RemoveVIPs deletes every VIPNet address from the host's eth0: what a
 // killed implementation left behind.
-func (h *Host) RemoveVIPs() error {
+func (h *Host) RemoveVIPs() error { return h.RemoveAddrsIn(VIPNet) }
+
+// EnableIPv6 turns IPv6 on for the host's eth0 alone (the lab turns it off
+// everywhere), without duplicate address detection, router solicitations
+// or accepting router adverts, so its link-local address, which VRRPv3
+// over IPv6 sends from, is usable at once.
+func (h *Host) EnableIPv6() error {
+	for _, kv := range [][2]string{
+		{"accept_dad", "0"}, {"accept_ra", "0"}, {"router_solicitations", "0"}, {"disable_ipv6", "0"},
+	} {
+		if err := h.Sysctl("net.ipv6.conf."+Ifname+"."+kv[0], kv[1]); err != nil {
+			return fmt.Errorf("%s: %w", h.Role, err)
+		}
+	}
+	return nil
+}
+
+// RemoveAddrsIn deletes every address inside prefix from the host's eth0.
+func (h *Host) RemoveAddrsIn(prefix netip.Prefix) error {
 	link, err := h.NL.LinkByName(Ifname)
 	if err != nil {
 		return fmt.Errorf("%s/%s: %w", h.Role, Ifname, err)
 	}
-	addrs, err := h.NL.AddrList(link, netlink.FAMILY_V4)
+	addrs, err := h.NL.AddrList(link, netlink.FAMILY_ALL)
 	if err != nil {
 		return fmt.Errorf("listing addresses of %s: %w", h.Role, err)
 	}
 	for _, a := range addrs {
 		ip, ok := netip.AddrFromSlice(a.IP)
-		if !ok || !VIPNet.Contains(ip.Unmap()) {
+		if !ok || !prefix.Contains(ip.Unmap()) {
 			continue
 		}
 		if err := h.NL.AddrDel(link, &a); err != nil && !errors.Is(err, unix.EADDRNOTAVAIL) {

@@ -14,12 +14,16 @@ import (
 )
 
 // Addressing of the lab: hosts on TEST-NET-1, VIPs on TEST-NET-2 (reached
-// on-link from the client), nothing else.
+// on-link from the client), and for the scale run, which needs more VIPs
+// than an IPv4 TEST-NET holds, IPv6 VIPs of the documentation prefix
+// (RFC 3849); nothing else.
 var (
 	// HostNet is the hosts' subnet.
 	HostNet = netip.MustParsePrefix("192.0.2.0/24")
 	// VIPNet holds every VIP the benchmark uses: 198.51.100.1 to .254.
 	VIPNet = netip.MustParsePrefix("198.51.100.0/24")
+	// ScaleNet holds the IPv6 VIPs of the scale run: 2001:db8:1::1, ...
+	ScaleNet = netip.MustParsePrefix("2001:db8:1::/64")
 	// ClientAddr is the client's address.
 	ClientAddr = netip.MustParseAddr("192.0.2.100")
 )

@@ -167,8 +167,12 @@ func (e *Env) startBackups(st *set, deadline time.Time) error {
 			return err
 		}
 	}
+	groups, err := st.setup.Plan()
+	if err != nil {
+		return err
+	}
 	for _, h := range e.Lab.Nodes[1:] {
-		if err := waitLog(e.logPath(st, h), backupMarker[st.impl], len(st.setup.VIPs), deadline); err != nil {
+		if err := waitLog(e.logPath(st, h), backupMarker[st.impl], len(groups), deadline); err != nil {
 			return fmt.Errorf("%s on %s: %w", st.impl, h.Role, err)
 		}
 	}
