@@ -145,82 +145,104 @@ func (c *Check) envValue() string {
 	return c.Kind.String() + "://" + hp + c.Path
 }
 
-// env is the check as environment variables, in a fixed order.
-func (c *Check) env() []Var {
-	if c == nil {
-		return nil
+// The codecs of the check's variables. At most one of TCP and HTTP makes
+// the check; the others refine it and are an error without it.
+var (
+	checkTCP = codec{
+		decode: func(d *decoder, f Field, v string) {
+			if d.set(EnvCheckHTTP) {
+				return // reported once, by OPENSHIFT_HA_CHECK_HTTP
+			}
+			host, port, err := splitHostPort(v)
+			if err != nil {
+				d.fail(fieldErr(f, -1, v, "must be HOST:PORT or :PORT (%v)", err))
+				return
+			}
+			d.c.Check = &Check{Kind: CheckTCP, Host: host, Port: port}
+		},
+		encode: func(c Config) string {
+			if c.Check == nil || c.Check.Kind != CheckTCP {
+				return ""
+			}
+			return c.Check.envValue()
+		},
 	}
-	var vars []Var
-	if c.Kind == CheckTCP {
-		vars = append(vars, Var{EnvCheckTCP, c.envValue()})
-	} else {
-		vars = append(vars, Var{EnvCheckHTTP, c.envValue()}, Var{EnvCheckHTTPStatus, formatStatus(c.StatusMin, c.StatusMax)})
+	checkHTTP = codec{
+		decode: func(d *decoder, f Field, v string) {
+			if d.set(EnvCheckTCP) {
+				d.fail(fieldErr(f, -1, v, "and %s exclude each other: the agent runs one check", EnvCheckTCP))
+				return
+			}
+			k, err := parseCheckURL(v)
+			if err != nil {
+				d.fail(fieldErr(f, -1, v, "%v", err))
+				return
+			}
+			d.c.Check = k
+		},
+		encode: func(c Config) string {
+			if c.Check == nil || c.Check.Kind == CheckTCP {
+				return ""
+			}
+			return c.Check.envValue()
+		},
 	}
-	if c.Timeout != 0 {
-		vars = append(vars, Var{EnvCheckTimeout, c.Timeout.String()})
+	checkHTTPStatus = codec{
+		decode: func(d *decoder, f Field, v string) {
+			lo, hi, err := parseStatus(v)
+			switch {
+			case err != nil:
+				d.fail(fieldErr(f, -1, v, "%v", err))
+			case d.c.Check == nil && !d.set(EnvCheckHTTP):
+				d.fail(fieldErr(f, -1, v, "is set but %s is not", EnvCheckHTTP))
+			case d.c.Check != nil:
+				d.c.Check.StatusMin, d.c.Check.StatusMax = lo, hi
+			}
+		},
+		encode: func(c Config) string {
+			if c.Check == nil || c.Check.Kind == CheckTCP {
+				return ""
+			}
+			return formatStatus(c.Check.StatusMin, c.Check.StatusMax)
+		},
 	}
-	if c.InsecureSkipVerify {
-		vars = append(vars, Var{EnvCheckTLSInsecure, "true"})
+	checkTimeout = codec{
+		decode: func(d *decoder, f Field, v string) {
+			t, err := time.ParseDuration(v)
+			switch {
+			case err != nil:
+				d.fail(fieldErr(f, -1, v, "must be a duration such as 1s or 500ms"))
+			case d.c.Check == nil && !d.set(EnvCheckTCP) && !d.set(EnvCheckHTTP):
+				d.fail(fieldErr(f, -1, v, "is set but neither %s nor %s is", EnvCheckTCP, EnvCheckHTTP))
+			case d.c.Check != nil:
+				d.c.Check.Timeout = t
+			}
+		},
+		encode: func(c Config) string {
+			if c.Check == nil || c.Check.Timeout == 0 {
+				return ""
+			}
+			return c.Check.Timeout.String()
+		},
 	}
-	return vars
-}
-
-// readCheck decodes the check's variables; get is FromEnv's lookup (set
-// and not empty). Values that do not parse are returned as errors.
-func readCheck(get func(string) (string, bool)) (*Check, []error) {
-	var errs []error
-	var c *Check
-	tcp, hasTCP := get(EnvCheckTCP)
-	web, hasHTTP := get(EnvCheckHTTP)
-	switch {
-	case hasTCP && hasHTTP:
-		errs = append(errs, fieldErr(FieldCheckHTTP, -1, web, "and %s exclude each other: the agent runs one check", EnvCheckTCP))
-	case hasTCP:
-		host, port, err := splitHostPort(tcp)
-		if err != nil {
-			errs = append(errs, fieldErr(FieldCheckTCP, -1, tcp, "must be HOST:PORT or :PORT (%v)", err))
-			break
-		}
-		c = &Check{Kind: CheckTCP, Host: host, Port: port}
-	case hasHTTP:
-		var err error
-		if c, err = parseCheckURL(web); err != nil {
-			errs = append(errs, fieldErr(FieldCheckHTTP, -1, web, "%v", err))
-		}
+	checkTLSInsecure = codec{
+		decode: func(d *decoder, f Field, v string) {
+			b, err := strconv.ParseBool(v)
+			switch {
+			case err != nil:
+				d.fail(fieldErr(f, -1, v, "must be true or false"))
+			case d.c.Check != nil:
+				d.c.Check.InsecureSkipVerify = b
+			}
+		},
+		encode: func(c Config) string {
+			if c.Check == nil || !c.Check.InsecureSkipVerify {
+				return ""
+			}
+			return "true"
+		},
 	}
-	if v, ok := get(EnvCheckHTTPStatus); ok {
-		lo, hi, err := parseStatus(v)
-		switch {
-		case err != nil:
-			errs = append(errs, fieldErr(FieldCheckHTTPStatus, -1, v, "%v", err))
-		case c == nil && !hasHTTP:
-			errs = append(errs, fieldErr(FieldCheckHTTPStatus, -1, v, "is set but %s is not", EnvCheckHTTP))
-		case c != nil:
-			c.StatusMin, c.StatusMax = lo, hi
-		}
-	}
-	if v, ok := get(EnvCheckTimeout); ok {
-		d, err := time.ParseDuration(v)
-		switch {
-		case err != nil:
-			errs = append(errs, fieldErr(FieldCheckTimeout, -1, v, "must be a duration such as 1s or 500ms"))
-		case c == nil && !hasTCP && !hasHTTP:
-			errs = append(errs, fieldErr(FieldCheckTimeout, -1, v, "is set but neither %s nor %s is", EnvCheckTCP, EnvCheckHTTP))
-		case c != nil:
-			c.Timeout = d
-		}
-	}
-	if v, ok := get(EnvCheckTLSInsecure); ok {
-		b, err := strconv.ParseBool(v)
-		switch {
-		case err != nil:
-			errs = append(errs, fieldErr(FieldCheckTLSInsecure, -1, v, "must be true or false"))
-		case c != nil:
-			c.InsecureSkipVerify = b
-		}
-	}
-	return c, errs
-}
+)
 
 // splitHostPort reads HOST:PORT or :PORT with a numeric port.
 func splitHostPort(v string) (string, int, error) {

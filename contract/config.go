@@ -110,25 +110,6 @@ const (
 	MaxV2Interval    = 255 * time.Second            // 8-bit seconds (RFC 3768 §5.3.7)
 )
 
-// ImageDefaults is the configuration the image (and so our agent) assumes
-// for every variable that is unset or empty.
-func ImageDefaults() Config {
-	return Config{
-		Name:            DefaultConfigName,
-		MonitorPort:     DefaultMonitorPort,
-		ReplicaCount:    ImageReplicaCount,
-		VRIDOffset:      DefaultVRIDOffset,
-		CheckInterval:   DefaultCheckInterval,
-		Preemption:      Preemption{Delay: DefaultPreemptDelay},
-		AdminEmails:     DefaultAdminEmails,
-		SMTPServer:      DefaultSMTPServer,
-		VRRPVersion:     DefaultVRRPVersion,
-		AdvertInterval:  DefaultAdvertInterval,
-		HealthPort:      DefaultHealthPort,
-		IPTablesBackend: DefaultIPTablesBackend,
-	}
-}
-
 // Addrs is every VIP in list order.
 func (c Config) Addrs() []netip.Addr {
 	var out []netip.Addr

@@ -23,11 +23,27 @@
 //
 // It does no I/O: callers pass a lookup function for the environment.
 //
-// The variables are one table, variables in names.go: each row gives a
-// variable's name, the Field findings name it by, and whether only our
-// agent reads it. KnownVars, AgentOnly and Field.EnvName are derived from
-// it. To add a setting: a name constant and a Field, one row in the table,
-// its field in Config (and default), its decoding in FromEnv and encoding
-// in Env; in the renderer, its spec path in fn/fieldpath.go, its resolution
-// in fn/resolve.go and its import in fn/import.go.
+// The variables are one table, variables in table.go; each row is one
+// variable, everything about it:
+//
+//	{EnvMonitorPort, FieldMonitorPort, false, strconv.Itoa(DefaultMonitorPort), number(func(c *Config) *int { return &c.MonitorPort }), always},
+//	 name            Field in findings agent-only  default (as text)          codec: how it decodes and encodes       when Env writes it
+//
+// KnownVars, AgentOnly, Field.EnvName, ImageDefaults (every default
+// decoded), FromEnv (a loop decoding each set variable in table order)
+// and Env (a loop encoding the always-written rows, then the rows written
+// when set) are all derived from it. The codecs are small: text, number,
+// address and a few named ones (vipList, preemption, the check's). Tests
+// guard the table: every row has both directions and a valid default, and
+// FromEnv(Env(c)) == c over generated configurations (FuzzEnvRoundTrip).
+//
+// To add a setting: a name constant (names.go) and a Field (errors.go),
+// its field in Config (and a default constant), one row in the table,
+// and its rule in Config.Validate if it has one. On the spec side: its
+// field in api/v1alpha1 (make crd regenerates the CRD) and one row in the
+// spec mapping, settings in fn/mapping.go, which gives the spec path
+// findings point at, how the renderer resolves the spec field into the
+// Config and how import writes it back. Tests fail when a Field has no
+// variable or no mapping row, and FromEnv(Env(c)) == c and
+// import(render(spec)) == spec check both tables end to end.
 package contract

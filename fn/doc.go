@@ -11,5 +11,10 @@
 //
 // Everything about the OPENSHIFT_HA_* environment contract — VIP parsing,
 // VRRP groups and VRIDs, defaults, the variables written — is delegated to
-// package contract; this package maps its findings to spec field paths.
+// package contract; this package maps spec fields to the contract's
+// settings through one table, settings in mapping.go: each row gives the
+// spec path a setting's findings point at, how the renderer resolves the
+// spec field into contract.Config (newPlan) and how import writes a decoded
+// Config back into a spec. A new setting is one row there, next to its row
+// in contract's table.
 package fn

@@ -8,34 +8,6 @@ import (
 	"github.com/failoverkit/ipfailover/contract"
 )
 
-// specFields maps each field of the env contract to the spec field that
-// sets it. Fields the spec does not expose map to "spec".
-var specFields = map[contract.Field]string{
-	contract.FieldConfigName:       "metadata.name",
-	contract.FieldVirtualIPs:       "spec.virtualIPs",
-	contract.FieldVIPGroups:        "spec.groups",
-	contract.FieldInterface:        "spec.interface",
-	contract.FieldMonitorPort:      "spec.monitorPort",
-	contract.FieldReplicaCount:     "spec.replicas",
-	contract.FieldVRIDOffset:       "spec.vrrp.idOffset",
-	contract.FieldExcludedVRIDs:    "spec.vrrp.excludedIDs",
-	contract.FieldIPTablesChain:    "spec.iptablesChain",
-	contract.FieldCheckScript:      "spec.checkScript",
-	contract.FieldCheckInterval:    "spec.checkInterval",
-	contract.FieldNotifyScript:     "spec.notifyScript",
-	contract.FieldPreemption:       "spec.preemption.delay",
-	contract.FieldUnicastPeers:     "spec.vrrp.unicastPeers",
-	contract.FieldVRRPVersion:      "spec.vrrp.version",
-	contract.FieldAdvertInterval:   "spec.vrrp.advertInterval",
-	contract.FieldHealthPort:       "spec.healthPort",
-	contract.FieldNodes:            "spec.nodes",
-	contract.FieldCheckTCP:         "spec.check.tcp",
-	contract.FieldCheckHTTP:        "spec.check.http",
-	contract.FieldCheckHTTPStatus:  "spec.check.http.expectedStatus",
-	contract.FieldCheckTimeout:     "spec.check.timeout",
-	contract.FieldCheckTLSInsecure: "spec.check.http.insecureSkipTLSVerify",
-}
-
 // specPath is the spec field path of a contract finding, with the entry
 // index for list fields: FieldVirtualIPs with Index 3 is
 // "spec.virtualIPs[3]".

@@ -4,10 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	kfn "github.com/kptdev/krm-functions-sdk/go/fn"
 	corev1 "k8s.io/api/core/v1"
@@ -199,87 +197,20 @@ func (im *importer) namespace(override string) string {
 	return "default"
 }
 
-// spec fills the spec from the decoded contract, writing only what differs
-// from the spec's defaults, except the VRID offset, which is always written.
+// spec fills the spec from the decoded contract through the spec mapping
+// (settings, in mapping.go), writing only what differs from the spec's
+// defaults, except the VRID offset, which is always written; then the pod
+// settings it carries over.
 func (im *importer) spec(s *v1alpha1.IPFailoverSpec, cfg contract.Config, name string) {
 	w := im.w
 	pod := &w.template.Spec
-	i32 := func(v int) *int32 { x := int32(v); return &x }
-	dur := func(d time.Duration) *metav1.Duration { return &metav1.Duration{Duration: d} }
-
-	for _, r := range cfg.VIPs {
-		s.VirtualIPs = append(s.VirtualIPs, r.String())
-	}
-	s.Groups = int32(cfg.VIPGroups)
-	switch cfg.Interface {
-	case "":
-		im.warnf(contract.EnvInterface, "is unset: the image used the first of enp0s3, enp0s8, eth1, ens3 that exists, else the default route's interface; the spec defaults to %s, so set spec.interface", contract.DefaultInterface)
-	case contract.DefaultInterface:
-	default:
-		s.Interface = cfg.Interface
-	}
-	if cfg.MonitorPort != contract.DefaultMonitorPort {
-		s.MonitorPort = i32(cfg.MonitorPort)
-	}
-	if cfg.ReplicaCount != int(w.replicas) {
-		im.warnf(contract.EnvReplicaCount, "is %d but the workload runs %d replicas: the spec takes the replica count", cfg.ReplicaCount, w.replicas)
-	}
-	if len(cfg.Nodes) > 0 {
-		s.Nodes = cfg.Nodes
-		if int(w.replicas) != len(cfg.Nodes) {
-			s.Replicas = &w.replicas
-		}
-	} else if w.replicas != contract.DefaultReplicaCount {
-		s.Replicas = &w.replicas
-	}
 	s.NodeSelector = pod.NodeSelector
-	if chain := cfg.FirewallChain(); chain != contract.DefaultIPTablesChain {
-		s.IPTablesChain = &chain
-	}
-	s.CheckScript = im.script(contract.EnvCheckScript, cfg.CheckScript)
-	s.NotifyScript = im.script(contract.EnvNotifyScript, cfg.NotifyScript)
-	im.keepImage(s)
-	if cfg.Check != nil || s.Target != v1alpha1.TargetKeepalived {
-		im.importCheck(s, cfg) // keepalived runs scripts only: with it, a script stays one
-	}
-	if cfg.CheckInterval != contract.DefaultCheckInterval {
-		s.CheckInterval = dur(cfg.CheckInterval)
-	}
-	switch {
-	case cfg.Preemption.Never:
-		s.Preemption = &v1alpha1.Preemption{Never: true}
-	case cfg.Preemption.Delay != contract.DefaultPreemptDelay:
-		s.Preemption = &v1alpha1.Preemption{Delay: dur(cfg.Preemption.Delay)}
-	}
-	v := &v1alpha1.VRRP{IDOffset: i32(cfg.VRIDOffset)}
-	if _, set := im.env[contract.EnvVRIDOffset]; !set {
-		switch old, known := imageBefore420(w.container.Image); {
-		case known && old:
-			v.IDOffset = i32(0)
-			im.warnf(contract.EnvVRIDOffset, "is unset and image %s predates 4.20, whose default was 0: the spec says 0 explicitly, keeping the VRIDs", w.container.Image)
-		case !known:
-			im.warnf(contract.EnvVRIDOffset, "is unset: images before 4.20 used 0 (VRIDs from 1), 4.20 and later %d; the spec says %d explicitly, so check which image ran (%s)", contract.DefaultVRIDOffset, cfg.VRIDOffset, w.container.Image)
+	for _, m := range settings {
+		if _, check := m.at[contract.FieldCheckTCP]; check {
+			im.keepImage(s) // the image decides the target, on which the check's import depends
 		}
-	}
-	if cfg.VRRPVersion != contract.DefaultVRRPVersion {
-		v.Version = int32(cfg.VRRPVersion)
-	}
-	if cfg.AdvertInterval != contract.DefaultAdvertInterval {
-		v.AdvertInterval = dur(cfg.AdvertInterval)
-	}
-	for _, x := range cfg.ExcludedVRIDs {
-		v.ExcludedIDs = append(v.ExcludedIDs, int32(x))
-	}
-	for _, p := range cfg.UnicastPeers {
-		v.UnicastPeers = append(v.UnicastPeers, p.String())
-	}
-	s.VRRP = v
-	if cfg.HealthPort != contract.DefaultHealthPort {
-		s.HealthPort = i32(cfg.HealthPort)
-	}
-	for _, n := range []string{contract.EnvUnicastSource, contract.EnvMulticastSource, contract.EnvPriority} {
-		if _, set := im.env[n]; set {
-			im.warnf(n, "is not carried over: the spec has no such setting")
+		if m.toSpec != nil {
+			m.toSpec(im, s, cfg)
 		}
 	}
 	if sa := pod.ServiceAccountName; sa != "" && sa != name {
@@ -291,6 +222,23 @@ func (im *importer) spec(s *v1alpha1.IPFailoverSpec, cfg contract.Config, name s
 		s.Resources = &r
 	}
 	im.warnDropped()
+}
+
+// specVRIDOffset writes spec.vrrp.idOffset, always: an unset offset meant 0
+// before 4.20 and 10 since, so the spec says which the workload had.
+func (im *importer) specVRIDOffset(s *v1alpha1.IPFailoverSpec, cfg contract.Config) {
+	w := im.w
+	v := specVRRP(s)
+	v.IDOffset = i32(cfg.VRIDOffset)
+	if _, set := im.env[contract.EnvVRIDOffset]; !set {
+		switch old, known := imageBefore420(w.container.Image); {
+		case known && old:
+			v.IDOffset = i32(0)
+			im.warnf(contract.EnvVRIDOffset, "is unset and image %s predates 4.20, whose default was 0: the spec says 0 explicitly, keeping the VRIDs", w.container.Image)
+		case !known:
+			im.warnf(contract.EnvVRIDOffset, "is unset: images before 4.20 used 0 (VRIDs from 1), 4.20 and later %d; the spec says %d explicitly, so check which image ran (%s)", contract.DefaultVRIDOffset, cfg.VRIDOffset, w.container.Image)
+		}
+	}
 }
 
 // unknownVars warns about OPENSHIFT_HA_* variables the contract does not
@@ -387,12 +335,12 @@ func scriptField(envName string) string {
 
 // releaseTag matches the OpenShift release in an image tag: v3.11, v4.19,
 // 4.20.0-….
-var releaseTag = regexp.MustCompile(`:v?(\d+)\.(\d+)`)
+var releaseTag = lazyRegexp(`:v?(\d+)\.(\d+)`)
 
 // imageBefore420 reports whether an image's tag names an OpenShift release
 // before 4.20 (default VRID offset 0), and whether the tag tells at all.
 func imageBefore420(image string) (old, known bool) {
-	m := releaseTag.FindStringSubmatch(image[strings.LastIndex(image, "/")+1:])
+	m := releaseTag().FindStringSubmatch(image[strings.LastIndex(image, "/")+1:])
 	if m == nil {
 		return false, false
 	}

@@ -3,7 +3,6 @@ package fn
 import (
 	"net/netip"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -63,8 +62,8 @@ func specCheck(k *contract.Check) *v1alpha1.Check {
 // (`</dev/tcp/HOST/PORT`, what the image itself runs for the monitor port)
 // and a curl of one URL.
 var (
-	devTCPLine = regexp.MustCompile(`^(?:exec\s+|:\s*)?[<>]\s*/dev/tcp/([^/\s]+)/(\d+)(?:\s+[0-9]?>\s*/dev/null|\s+2>&1)*$`)
-	curlLine   = regexp.MustCompile(`^(?:exec\s+)?curl\s+(.*)$`)
+	devTCPLine = lazyRegexp(`^(?:exec\s+|:\s*)?[<>]\s*/dev/tcp/([^/\s]+)/(\d+)(?:\s+[0-9]?>\s*/dev/null|\s+2>&1)*$`)
+	curlLine   = lazyRegexp(`^(?:exec\s+)?curl\s+(.*)$`)
 )
 
 // recogniseCheck reads a check script that does only what a declarative
@@ -90,7 +89,7 @@ func recogniseCheck(script string, interval time.Duration) (*v1alpha1.Check, str
 			cmd = l
 		}
 	}
-	if m := devTCPLine.FindStringSubmatch(cmd); m != nil {
+	if m := devTCPLine().FindStringSubmatch(cmd); m != nil {
 		host := m[1]
 		if host == "localhost" {
 			host = "127.0.0.1"
@@ -101,7 +100,7 @@ func recogniseCheck(script string, interval time.Duration) (*v1alpha1.Check, str
 		}
 		return &v1alpha1.Check{TCP: &v1alpha1.TCPCheck{Host: host, Port: int32(port)}}, "the script is a TCP connect to " + host + ":" + m[2]
 	}
-	if m := curlLine.FindStringSubmatch(cmd); m != nil {
+	if m := curlLine().FindStringSubmatch(cmd); m != nil {
 		return recogniseCurl(strings.Fields(m[1]), interval)
 	}
 	return nil, ""

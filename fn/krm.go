@@ -69,9 +69,18 @@ func ResourceListYAML(rl *kfn.ResourceList) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(rl.Items) > 0 {
+	if out, ok := appendResourceList(doc.YNode(), rl.Items); ok {
+		return out, nil
+	}
+	return encodeResourceList(doc, rl.Items)
+}
+
+// encodeResourceList writes the ResourceList doc (without items) with the
+// items after its apiVersion and kind, all through the encoder.
+func encodeResourceList(doc *yaml.RNode, objs kfn.KubeObjects) ([]byte, error) {
+	if len(objs) > 0 {
 		items := &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq}
-		for _, it := range rl.Items {
+		for _, it := range objs {
 			items.Content = append(items.Content, it.CopyToResourceNode().YNode())
 		}
 		// After apiVersion and kind, where the SDK puts them.
@@ -86,6 +95,53 @@ func ResourceListYAML(rl *kfn.ResourceList) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), enc.Close()
+}
+
+// appendResourceList writes the ResourceList root (without items) with
+// the items after its apiVersion and kind, the items directly (see
+// AppendYAML) and the rest through the encoder. It reports false when the
+// root does not start with apiVersion and kind or an item needs the
+// encoder.
+func appendResourceList(root *yaml.Node, items kfn.KubeObjects) ([]byte, bool) {
+	if root.Kind != yaml.MappingNode || len(root.Content) < 4 || root.Content[0].Value != "apiVersion" || root.Content[2].Value != "kind" {
+		return nil, false
+	}
+	head := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap, Content: root.Content[:4]}
+	b, err := encodeNode(nil, head)
+	if err != nil {
+		return nil, false
+	}
+	if len(items) > 0 {
+		b = append(b, "items:\n"...)
+		opts := emitOptions{styles: map[string]byte{}}
+		for _, it := range items {
+			b = append(b, '-', ' ')
+			var ok bool
+			if b, ok = appendObject(b, objNode(it), 2, true, opts); !ok {
+				return nil, false
+			}
+		}
+	}
+	if len(root.Content) > 4 {
+		rest := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap, Content: root.Content[4:]}
+		if b, err = encodeNode(b, rest); err != nil {
+			return nil, false
+		}
+	}
+	return b, true
+}
+
+// encodeNode appends n as kyaml's encoder writes it.
+func encodeNode(b []byte, n *yaml.Node) ([]byte, error) {
+	buf := bytes.NewBuffer(b)
+	enc := yaml.NewEncoder(buf)
+	if err := enc.Encode(n); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // CheckResourceList checks the shape of a ResourceList before the SDK

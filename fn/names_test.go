@@ -107,3 +107,12 @@ func TestContractProblemsPointAtBothEntries(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+func TestIsDNS1123LabelAsValidation(t *testing.T) {
+	for _, s := range []string{"", "a", "-a", "a-", "a-b", "A", "a.b", "a_b", "0", "set-cleanup-node-0001",
+		strings.Repeat("a", 63), strings.Repeat("a", 64), "a--b", "é", "a b"} {
+		if got, want := isDNS1123Label(s), len(validation.IsDNS1123Label(s)) == 0; got != want {
+			t.Errorf("%q: %v, validation.IsDNS1123Label says %v", s, got, want)
+		}
+	}
+}

@@ -97,22 +97,29 @@ func (p *plan) cleanupJob(node string) *batchv1.Job {
 	}
 }
 
-// objects are the set's objects in apply order: ServiceAccount,
-// RoleBindings, scripts ConfigMap, Deployment — or, on removal,
-// ServiceAccount, RoleBindings and one cleanup Job per node.
-func (p *plan) objects() []any {
+// setObjects are the set's objects in apply order except the cleanup
+// Jobs: ServiceAccount, RoleBindings, scripts ConfigMap, Deployment — or,
+// on removal, ServiceAccount and RoleBindings, followed by one cleanup Job
+// per node of cleanupNodes (see plan.nodes).
+func (p *plan) setObjects() []any {
 	out := []any{p.serviceAccount()}
 	for _, rb := range p.roleBindings() {
 		out = append(out, rb)
 	}
 	if p.removal() {
-		for _, n := range p.ipf.Spec.Nodes {
-			out = append(out, p.cleanupJob(n))
-		}
 		return out
 	}
 	if cm := p.scriptsConfigMap(); cm != nil {
 		out = append(out, cm)
 	}
 	return append(out, p.deployment())
+}
+
+// cleanupNodes are the nodes that get a cleanup Job: spec.nodes on
+// removal, none otherwise.
+func (p *plan) cleanupNodes() []string {
+	if !p.removal() {
+		return nil
+	}
+	return p.ipf.Spec.Nodes
 }

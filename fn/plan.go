@@ -28,6 +28,9 @@ type plan struct {
 	scripts map[string]string
 	// envVars caches env(): every pod of the set gets the same environment.
 	envVars []corev1.EnvVar
+	// vipsComplete: every entry of spec.virtualIPs parsed (else each bad
+	// entry was reported on its own).
+	vipsComplete bool
 }
 
 // owner is the value of AnnotationOwner for the set's objects.
@@ -40,7 +43,8 @@ func (p *plan) removal() bool { return p.ipf.Spec.Remove }
 func (p *plan) keepalived() bool { return p.target == v1alpha1.TargetKeepalived }
 
 // newPlan resolves an IPFailover: it applies the defaults, builds the env
-// contract, and reports every problem it finds, errors and warnings.
+// contract through the spec mapping (settings, in mapping.go), and reports
+// every problem it finds, errors and warnings.
 func newPlan(ipf *v1alpha1.IPFailover) (*plan, problems) {
 	s := &ipf.Spec
 	p := &plan{ipf: ipf, name: ipf.Name, namespace: ipf.Namespace}
@@ -51,47 +55,15 @@ func newPlan(ipf *v1alpha1.IPFailover) (*plan, problems) {
 	checkResources(s.Resources, &out)
 	p.target = resolveTarget(s, &out)
 	p.image, p.pullPolicy = resolveImage(s, p.target, &out)
-	iface := resolveInterface(s, &out)
-
-	ranges, complete, vipProblems := parseVIPs(s.VirtualIPs)
-	out = append(out, vipProblems...)
-
-	p.replicas = resolveReplicas(s, &out)
 	p.serviceAccountName = s.ServiceAccountName
 	if p.serviceAccountName == "" {
 		p.serviceAccountName = p.name
 	}
-	p.scripts = resolveScripts(s, &out)
 
 	cfg := contract.ImageDefaults()
-	cfg.Name = p.name
-	cfg.VIPs = ranges
-	cfg.VIPGroups = int(s.Groups)
-	cfg.Interface = iface
-	if s.MonitorPort != nil {
-		cfg.MonitorPort = int(*s.MonitorPort)
+	for _, m := range settings {
+		m.toConfig(p, &cfg, &out)
 	}
-	cfg.ReplicaCount = int(p.replicas)
-	cfg.IPTablesChain = contract.DefaultIPTablesChain
-	if s.IPTablesChain != nil {
-		cfg.IPTablesChain = *s.IPTablesChain
-	}
-	if s.CheckScript != "" {
-		cfg.CheckScript = ScriptsDir + "/" + CheckScriptKey
-	}
-	if s.NotifyScript != "" {
-		cfg.NotifyScript = ScriptsDir + "/" + NotifyScriptKey
-	}
-	if s.CheckInterval != nil {
-		cfg.CheckInterval = s.CheckInterval.Duration
-	}
-	cfg.Check = resolveCheck(p, &out)
-	cfg.Preemption = resolvePreemption(s.Preemption, &out)
-	resolveVRRP(s.VRRP, &cfg, &out)
-	if s.HealthPort != nil {
-		cfg.HealthPort = int(*s.HealthPort)
-	}
-	cfg.Nodes = s.Nodes
 	p.cfg = cfg
 
 	checkTarget(p, &out)
@@ -99,7 +71,7 @@ func newPlan(ipf *v1alpha1.IPFailover) (*plan, problems) {
 	checkIPTablesChain(cfg.IPTablesChain, &out)
 
 	hasIPv6 := false
-	for _, r := range ranges {
+	for _, r := range cfg.VIPs {
 		hasIPv6 = hasIPv6 || r.First.Is6()
 	}
 	out = append(out, contractProblems(cfg.Validate(), func(fe *contract.FieldError) bool {
@@ -112,7 +84,7 @@ func newPlan(ipf *v1alpha1.IPFailover) (*plan, problems) {
 			fe.Value = FormatDuration(cfg.Preemption.Delay)
 			fe.Rule = fmt.Sprintf("the delay is whole seconds from 0s to %s (keepalived's preempt_delay)", FormatDuration(contract.MaxPreemptDelay))
 			return true
-		case fe.Field == contract.FieldVirtualIPs && !complete:
+		case fe.Field == contract.FieldVirtualIPs && !p.vipsComplete:
 			return false // the entries were reported one by one
 		case p.keepalived() && fe.Field == contract.FieldHealthPort:
 			return false // the image has no health port

@@ -6,6 +6,7 @@ import (
 
 	kfn "github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/failoverkit/ipfailover/api/v1alpha1"
 )
@@ -17,7 +18,9 @@ type Output struct {
 	// objects generated from it now; on failure, the input items unchanged.
 	Items kfn.KubeObjects
 	// Generated are the generated objects alone, in render order; nil on
-	// failure.
+	// failure. The cleanup Jobs of one IPFailover share the YAML nodes
+	// below the fields that name their node (see plan.nodes): Copy one
+	// before changing anything but its metadata.
 	Generated kfn.KubeObjects
 	// Results are the findings: errors, warnings and notes.
 	Results kfn.Results
@@ -147,14 +150,18 @@ func generate(srcs []*source, items kfn.KubeObjects) {
 	}
 	for _, s := range srcs {
 		file := generatedPath(s.obj, s.plan)
-		for i, typed := range s.plan.objects() {
-			obj, err := ToKubeObject(typed)
-			if err != nil {
-				s.problems.errorf("", "internal error: %v", err)
-				continue
+		nodes, err := s.plan.nodes()
+		if err != nil {
+			s.problems.errorf("", "internal error: %v", err)
+			continue
+		}
+		for i, n := range nodes {
+			located := setLocation(n, file, i)
+			obj := kfn.MoveToKubeObject(yaml.NewRNode(n))
+			if !located {
+				_ = obj.SetAnnotation(kioutil.PathAnnotation, file)
+				_ = obj.SetAnnotation(kioutil.IndexAnnotation, fmt.Sprint(i))
 			}
-			_ = obj.SetAnnotation(kioutil.PathAnnotation, file)
-			_ = obj.SetAnnotation(kioutil.IndexAnnotation, fmt.Sprint(i))
 			id := identity(obj)
 			switch other := owners[id]; {
 			case other != nil:

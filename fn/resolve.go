@@ -250,24 +250,3 @@ func resolvePreemption(pre *v1alpha1.Preemption, out *problems) contract.Preempt
 	}
 	return res
 }
-
-// resolveVRRP fills the protocol settings of cfg, keeping its defaults
-// for what the spec leaves out.
-func resolveVRRP(v *v1alpha1.VRRP, cfg *contract.Config, out *problems) {
-	if v == nil {
-		return
-	}
-	if v.Version != 0 {
-		cfg.VRRPVersion = int(v.Version)
-	}
-	if v.AdvertInterval != nil {
-		cfg.AdvertInterval = v.AdvertInterval.Duration
-	}
-	if v.IDOffset != nil {
-		cfg.VRIDOffset = int(*v.IDOffset)
-	}
-	for _, x := range v.ExcludedIDs {
-		cfg.ExcludedVRIDs = append(cfg.ExcludedVRIDs, int(x))
-	}
-	cfg.UnicastPeers = parsePeers(v.UnicastPeers, out)
-}

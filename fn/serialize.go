@@ -3,7 +3,9 @@ package fn
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -19,6 +21,31 @@ import (
 // creationTimestamp, empty status, resources: {}, strategy: {} …). Env
 // entries keep an explicit value: "" so that every variable is visibly set.
 func ToKubeObject(v any) (*kfn.KubeObject, error) {
+	root, err := toNode(v)
+	if err != nil {
+		return nil, err
+	}
+	return kfn.MoveToKubeObject(yaml.NewRNode(root)), nil
+}
+
+// toNode is the YAML tree of ToKubeObject.
+func toNode(v any) (*yaml.Node, error) {
+	root, err := directTree(reflect.ValueOf(v))
+	if errors.Is(err, errIndirect) {
+		root, err = jsonTree(v)
+	}
+	if err != nil {
+		return nil, err
+	}
+	prune(root)
+	restyle(root)
+	quoteYAML11(root)
+	orderTop(root)
+	return root, nil
+}
+
+// jsonTree is the tree of v's JSON encoding.
+func jsonTree(v any) (*yaml.Node, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -29,11 +56,7 @@ func ToKubeObject(v any) (*kfn.KubeObject, error) {
 	if err != nil {
 		return nil, fmt.Errorf("re-reading %T: %w", v, err)
 	}
-	prune(root)
-	restyle(root)
-	quoteYAML11(root)
-	orderTop(root)
-	return kfn.MoveToKubeObject(yaml.NewRNode(root)), nil
+	return root, nil
 }
 
 // prune drops null values and empty mappings and sequences, bottom up,

@@ -3,8 +3,10 @@ package fn
 import (
 	"cmp"
 	"maps"
+	"regexp"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -22,4 +24,11 @@ func FormatDuration(d time.Duration) string {
 		return strconv.FormatInt(int64(d/time.Second), 10) + "s"
 	}
 	return d.String()
+}
+
+// lazyRegexp compiles expr on first use: compiling every expression of the
+// package at start-up was the largest part of its init, on every run of
+// the binary, mostly for expressions that run only on import.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }

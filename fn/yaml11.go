@@ -1,7 +1,6 @@
 package fn
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -26,10 +25,13 @@ var yaml11Words = map[string]bool{
 	"<<": true, "=": true, "-": true,
 }
 
+// maxYAML11Word is the length of the longest of yaml11Words ("FALSE").
+const maxYAML11Word = 5
+
 // yaml11Number matches the YAML 1.1 int, float and timestamp forms as
 // PyYAML's resolver writes them (yaml.org/type/int.html, float.html,
 // timestamp.html), sexagesimal included.
-var yaml11Number = regexp.MustCompile(`^(?:` +
+var yaml11Number = lazyRegexp(`^(?:` +
 	`[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+` + // int
 	`|[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*` + // float
 	`|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)` +
@@ -38,13 +40,13 @@ var yaml11Number = regexp.MustCompile(`^(?:` +
 
 // yamlV2Float is the float syntax go.yaml.in/yaml/v2 accepts besides
 // YAML 1.1's (1e3: no dot).
-var yamlV2Float = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+var yamlV2Float = lazyRegexp(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
 
 // AmbiguousInYAML11 reports whether a YAML 1.1 reader (PyYAML, or
 // go.yaml.in/yaml/v2 as kubectl uses it) would read s, written as a plain
 // scalar, as anything but the string s.
 func AmbiguousInYAML11(s string) bool {
-	if yaml11Words[s] {
+	if len(s) <= maxYAML11Word && yaml11Words[s] {
 		return true
 	}
 	switch c := s[0]; {
@@ -52,7 +54,7 @@ func AmbiguousInYAML11(s string) bool {
 	default:
 		return false
 	}
-	if yaml11Number.MatchString(s) {
+	if yaml11Number().MatchString(s) {
 		return true
 	}
 	// go.yaml.in/yaml/v2 reads what strconv reads in base 0 (0o17, 0X1F,
@@ -64,7 +66,7 @@ func AmbiguousInYAML11(s string) bool {
 	if _, err := strconv.ParseUint(plain, 0, 64); err == nil {
 		return true
 	}
-	if yamlV2Float.MatchString(plain) {
+	if yamlV2Float().MatchString(plain) {
 		return true
 	}
 	_, err := strconv.ParseFloat(s, 64)

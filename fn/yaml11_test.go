@@ -93,3 +93,13 @@ func FuzzQuoteForYAML11(f *testing.F) {
 		}
 	})
 }
+
+func TestMaxYAML11Word(t *testing.T) {
+	longest := 0
+	for w := range yaml11Words {
+		longest = max(longest, len(w))
+	}
+	if longest != maxYAML11Word {
+		t.Errorf("the longest of yaml11Words has %d characters; maxYAML11Word is %d", longest, maxYAML11Word)
+	}
+}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -16,29 +17,32 @@ import (
 // local-config objects, no IPFailover (it is rendered, not applied),
 // and none of the annotations that only tell kpt where an object lives.
 func writeStream(w io.Writer, objs kfn.KubeObjects) error {
-	var b strings.Builder
+	bw := bufio.NewWriterSize(w, 1<<16)
+	yw := fn.NewYAMLWriter(true, locationAnnotation)
+	var b []byte
 	n := 0
 	for _, o := range objs {
 		if o.IsLocalConfig() || fn.IsIPFailover(o) {
 			continue
 		}
-		o = o.Copy()
-		fn.QuoteForYAML11(kfn.KubeObjects{o})
-		for k := range o.GetAnnotations() {
-			if strings.HasPrefix(k, "internal.config.kubernetes.io/") ||
-				k == kioutil.LegacyPathAnnotation || k == kioutil.LegacyIndexAnnotation || k == kioutil.LegacyIdAnnotation {
-				_ = o.RemoveAnnotation(k)
-			}
-		}
-		_ = o.RemoveAnnotationsIfEmpty()
+		b = b[:0]
 		if n > 0 {
-			b.WriteString("---\n")
+			b = append(b, "---\n"...)
 		}
-		b.WriteString(o.String())
+		b = yw.Append(b, o)
+		if _, err := bw.Write(b); err != nil {
+			return err
+		}
 		n++
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return bw.Flush()
+}
+
+// locationAnnotation reports whether an annotation only tells kpt where
+// an object lives.
+func locationAnnotation(k string) bool {
+	return strings.HasPrefix(k, "internal.config.kubernetes.io/") ||
+		k == kioutil.LegacyPathAnnotation || k == kioutil.LegacyIndexAnnotation || k == kioutil.LegacyIdAnnotation
 }
 
 // report writes the results to stderr (errors, and warnings unless

@@ -11,13 +11,15 @@ import (
 	"time"
 
 	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 
+	"github.com/failoverkit/ipfailover/internal/nslab"
 	"github.com/failoverkit/ipfailover/internal/nstest"
 )
 
 // sampleEvery is the monitor's period: well under one advert interval.
-const sampleEvery = 20 * time.Millisecond
+const sampleEvery = nslab.OwnerSampleEvery
 
 // node is a worker as the test sees it: its namespace and eth0's MAC.
 type node struct {
@@ -63,14 +65,12 @@ func (e *env) owners(t *testing.T, vips []netip.Addr) map[netip.Addr][]string {
 	return out
 }
 
-// monitor samples every node's addresses every sampleEvery from Start to
-// Stop, with handles of its own.
+// monitor records every node's holdings every sampleEvery from Start to
+// Stop, through nslab.MonitorOwners (handles of its own).
 type monitor struct {
-	vips    []netip.Addr
-	names   []string
-	handles []*netlink.Handle
-	stop    chan struct{}
-	done    chan struct{}
+	vips  []netip.Addr
+	names []string
+	mon   *nslab.OwnerMonitor
 
 	mu      sync.Mutex // guards samples and err
 	samples []sample
@@ -84,68 +84,45 @@ type sample struct {
 
 func (e *env) startMonitor(t *testing.T, vips []netip.Addr) *monitor {
 	t.Helper()
-	m := &monitor{vips: vips, stop: make(chan struct{}), done: make(chan struct{})}
-	for _, n := range e.nodes {
-		h, err := netlink.NewHandleAt(n.ns.NsHandle())
-		if err != nil {
-			t.Fatalf("monitor: %s: %v", n.name, err)
-		}
+	m := &monitor{vips: vips}
+	nss := make([]netns.NsHandle, len(e.nodes))
+	for i, n := range e.nodes {
 		m.names = append(m.names, n.name)
-		m.handles = append(m.handles, h)
+		nss[i] = n.ns.NsHandle()
 	}
-	go m.run()
+	mon, err := nslab.MonitorOwners(nss, iface, vips, m.record)
+	if err != nil {
+		t.Fatalf("monitor: %v", err)
+	}
+	m.mon = mon
 	t.Cleanup(func() { m.Stop() })
 	return m
 }
 
-// maxSamples bounds a monitor's run: an hour at 20 ms.
-const maxSamples = 180000
-
-func (m *monitor) run() {
-	defer close(m.done)
-	tick := time.NewTicker(sampleEvery)
-	defer tick.Stop()
-	for range maxSamples {
-		s := sample{at: time.Now(), owners: map[netip.Addr][]string{}}
-		for i, h := range m.handles {
-			as, err := addrsOf(h, iface)
-			if err != nil {
-				// A node whose link was cut still answers netlink; an
-				// error here is the harness's, and ends the run.
-				m.mu.Lock()
-				m.err = fmt.Errorf("monitor: %s: %w", m.names[i], err)
-				m.mu.Unlock()
-				return
-			}
-			for _, v := range m.vips {
-				if slices.Contains(as, v) {
-					s.owners[v] = append(s.owners[v], m.names[i])
-				}
-			}
-		}
-		m.mu.Lock()
-		m.samples = append(m.samples, s)
-		m.mu.Unlock()
-		select {
-		case <-m.stop:
-			return
-		case <-tick.C:
+// record keeps one sample. A node whose link was cut still answers
+// netlink; an error here is the harness's, and ends the run.
+func (m *monitor) record(os nslab.OwnerSample) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i, err := range os.Errs {
+		if err != nil {
+			m.err = fmt.Errorf("monitor: %s: %w", m.names[i], err)
+			return false
 		}
 	}
+	s := sample{at: os.At, owners: map[netip.Addr][]string{}}
+	for _, v := range m.vips {
+		for _, i := range os.Holders[v] {
+			s.owners[v] = append(s.owners[v], m.names[i])
+		}
+	}
+	m.samples = append(m.samples, s)
+	return true
 }
 
 // Stop ends sampling (idempotent) and returns the report.
 func (m *monitor) Stop() report {
-	select {
-	case <-m.stop:
-	default:
-		close(m.stop)
-	}
-	<-m.done
-	for _, h := range m.handles {
-		h.Close()
-	}
-	m.handles = nil
+	m.mon.Stop()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return analyse(m.vips, m.samples, m.err)

@@ -41,9 +41,9 @@ type Deps struct {
 	// LinkEvents reports whether Link can carry VRRP (up, with carrier).
 	// When set, Link.Usable() is the state at start.
 	LinkEvents <-chan netif.LinkEvent
-	// Source4 finds the address IPv4 adverts leave from after an address
-	// change; nil leaves the source fixed.
-	Source4 SourceLookup
+	// Source4 and Source6 find the address IPv4 and IPv6 adverts leave
+	// from after an address change; nil leaves that source fixed.
+	Source4, Source6 SourceLookup
 	// Binding holds Conn4, Conn6, Announcer and AddrEvents when they were
 	// opened together on Link; Rebind opens a new one on the interface of
 	// that name after it was deleted and created again (a new index), with
@@ -83,8 +83,8 @@ type Agent struct {
 	checks  chan check.Result
 	done    chan struct{}
 
-	sendFaults  chan struct{} // sends failed for an interval (sendFailed)
-	sendRetry   chan struct{} // time to try sending again (onSendFault)
+	sendFaults  chan bool     // a family's sends failed for an interval (sendFailed); true for IPv6
+	sendRetry   chan bool     // time to try sending a family's adverts again (onSendFault)
 	rebindRetry chan struct{} // time to try binding to the re-created interface again
 
 	addrEvents    <-chan netif.AddrEvent // the current binding's, owned by the loop
@@ -93,17 +93,14 @@ type Agent struct {
 	rebindPending bool                   // the interface has a new index not bound yet, owned by the loop
 	lastUsable    bool                   // the last link event said usable, owned by the loop
 
-	ready     atomic.Bool
-	heartbeat atomic.Int64                               // unix nanoseconds of the loop's last turn
-	checkOK   bool                                       // last health check outcome, owned by the loop
-	linkUp    bool                                       // the interface can carry VRRP, owned by the loop
-	sourceOK  bool                                       // the interface has the address adverts leave from, owned by the loop
-	sendOK    bool                                       // adverts did not fail for an interval, owned by the loop
-	probation bool                                       // retrying after failed sends, until one works; owned by the loop
-	healthy   bool                                       // all of the above as last fed to the machines, owned by the loop
-	linkFault atomic.Bool                                // every group is in FAULT because of the interface (readyz)
-	warned    map[string]time.Time                       // rate limit of misconfiguration warnings, owned by the loop
-	checksums map[packet.ChecksumForm]prometheus.Counter // see checksumCounter, owned by the loop
+	ready      atomic.Bool
+	heartbeat  atomic.Int64                               // unix nanoseconds of the loop's last turn
+	checkOK    bool                                       // last health check outcome, owned by the loop
+	linkUp     bool                                       // the interface can carry VRRP, owned by the loop
+	fam4, fam6 familyState                                // each family's advert source and sends (source.go), owned by the loop
+	linkFault  atomic.Bool                                // every group is in FAULT because of the interface (readyz)
+	warned     map[string]time.Time                       // rate limit of misconfiguration warnings, owned by the loop
+	checksums  map[packet.ChecksumForm]prometheus.Counter // see checksumCounter, owned by the loop
 }
 
 // checkStopWait bounds the wait for a check in flight at shutdown; killing
@@ -145,14 +142,11 @@ func New(cfg contract.Config, deps Deps, opts Options) (*Agent, error) {
 		timers:      make(chan timerEvent, 1024),
 		checks:      make(chan check.Result, 4),
 		done:        make(chan struct{}),
-		sendFaults:  make(chan struct{}, 1),
-		sendRetry:   make(chan struct{}, 1),
+		sendFaults:  make(chan bool, 2),
+		sendRetry:   make(chan bool, 2),
 		rebindRetry: make(chan struct{}, 1),
 		checkOK:     true,
-		sourceOK:    true,
-		sendOK:      true,
 		linkUp:      deps.LinkEvents == nil || deps.Link.Usable(),
-		healthy:     true,
 		warned:      make(map[string]time.Time),
 		checksums:   make(map[packet.ChecksumForm]prometheus.Counter),
 	}
@@ -308,10 +302,10 @@ func (a *Agent) Run(ctx context.Context) error {
 			a.onTimer(te)
 		case r := <-a.checks:
 			a.onCheck(r)
-		case <-a.sendFaults:
-			a.onSendFault()
-		case <-a.sendRetry:
-			a.onSendRetry()
+		case ipv6 := <-a.sendFaults:
+			a.onSendFault(ipv6)
+		case ipv6 := <-a.sendRetry:
+			a.onSendRetry(ipv6)
 		case <-a.rebindRetry:
 			a.tryRebind()
 		case ev, ok := <-a.addrEvents:

@@ -17,10 +17,13 @@
 //     Startup to every machine;
 //   - run: adverts in, timers, checks, address changes, link changes. A
 //     failed check, an interface that is down, has lost its carrier or is
-//     gone (as keepalived tracks a vrrp_instance's interface), the loss of
-//     the address adverts leave from, or adverts that cannot be sent for an
-//     advert interval put every group into FAULT until all is fine again
-//     (source.go). The interface is tracked by name: re-created with a new
+//     gone (as keepalived tracks a vrrp_instance's interface) puts every
+//     group into FAULT until all is fine again; the loss of the address one
+//     family's adverts leave from (the primary IPv4 address, RFC 9568
+//     §5.1.1.1; the link-local address, §5.1.2.1), or its adverts failing
+//     to be sent for an advert interval, puts that family's groups into
+//     FAULT until the interface has an address again, which the adverts
+//     then leave from, or a retry's send works (source.go). The interface is tracked by name: re-created with a new
 //     index, it is bound to again (rebind.go). /readyz is 503 while the
 //     interface keeps every group in FAULT;
 //   - IPv6 interop: adverts list the virtual link-local address first (RFC

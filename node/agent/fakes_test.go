@@ -111,7 +111,11 @@ func (c *fakeConn) Receive(ctx context.Context) (transport.Packet, error) {
 }
 
 func (c *fakeConn) Send(payload []byte, dst netip.Addr) error {
-	adv, err := packet.Parse(payload, packet.IPv4)
+	fam := packet.IPv4
+	if c.src.Is6() {
+		fam = packet.IPv6
+	}
+	adv, err := packet.Parse(payload, fam)
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,9 @@ type group struct {
 	// compat is set once a peer of this IPv6 group listed only the VIPs,
 	// without the virtual link-local address (see matchPeerAddrs).
 	compat bool
+	// healthy is the node's fitness for this group as last fed to its
+	// machine (updateHealth).
+	healthy bool
 }
 
 // virtualLinkLocal is the link-local address a VRRPv3 IPv6 virtual router
@@ -91,7 +94,8 @@ func newGroup(spec contract.Group, cfg contract.Config, prio uint8, primary neti
 			VRID: uint8(spec.VRID), Version: adv.Version, AuthType: adv.AuthType, AuthData: adv.AuthData,
 			Interval: cfg.AdvertInterval, Addrs: addrs, Primary: conn.Source(),
 		},
-		timers: make(map[fsm.TimerKind]*time.Timer),
+		timers:  make(map[fsm.TimerKind]*time.Timer),
+		healthy: true,
 	}, nil
 }
 

@@ -160,19 +160,24 @@ func (a *Agent) setLink(usable bool) {
 	a.updateHealth()
 }
 
-// updateHealth feeds the machines the node's fitness, a passing check on
-// a usable link, when it changes. The machine has one fault input, so a
-// FAULT for a lost link carries the transition reason check-failed.
+// updateHealth feeds each machine the node's fitness for its group, when
+// it changes: a passing check on a usable link, and, for its family, the
+// address adverts leave from and sends that work. The machine has one
+// fault input, so a FAULT for a lost link or source carries the transition
+// reason check-failed. The link counts as faulty for /readyz when it is
+// unusable or every group lacks its source.
 func (a *Agent) updateHealth() {
-	ok := a.checkOK && a.linkUp && a.sourceOK && a.sendOK
-	a.linkFault.Store(!a.linkUp || !a.sourceOK)
-	if ok == a.healthy {
-		return
-	}
-	a.healthy = ok
+	base := a.checkOK && a.linkUp
+	sourceless := len(a.groups) > 0
 	for _, g := range a.groups {
-		a.apply(g, g.m.Handle(fsm.CheckResult{OK: ok}))
+		f := a.family(g.spec.IPv6())
+		sourceless = sourceless && f.lostSource
+		if ok := base && !f.lostSource && !f.sendFault; ok != g.healthy {
+			g.healthy = ok
+			a.apply(g, g.m.Handle(fsm.CheckResult{OK: ok}))
+		}
 	}
+	a.linkFault.Store(!a.linkUp || sourceless)
 }
 
 func boolValue(b bool) float64 {
@@ -187,10 +192,10 @@ func (a *Agent) apply(g *group, actions []fsm.Action) {
 	for _, act := range actions {
 		switch act := act.(type) {
 		case fsm.SendAdvert:
-			if !a.sendAdvert(g, act.Priority) && a.probation {
+			if !a.sendAdvert(g, act.Priority) && a.family(g.spec.IPv6()).probation {
 				// Sending still fails after a retry: fault at once,
 				// before the VIPs are added or announced.
-				a.onSendFault()
+				a.onSendFault(g.spec.IPv6())
 				return
 			}
 		case fsm.AddVIPs:
@@ -362,8 +367,13 @@ func (a *Agent) onAddrEvent(ev netif.AddrEvent) {
 		return
 	}
 	vip := ev.Prefix.Addr()
-	if vip.Is4() {
-		a.trackSource()
+	switch {
+	case vip.Is4():
+		a.trackSource(false)
+	case vip.IsLinkLocalUnicast():
+		// The IPv6 advert source (RFC 9568 §5.1.2.1): deleted, added, or
+		// done with DAD (a new event clears the tentative flag).
+		a.trackSource(true)
 	}
 	for _, g := range a.groups {
 		if !containsAddr(g.spec.VIPs, vip) {

@@ -70,8 +70,9 @@ func (a *Agent) tryRebind() {
 	old.Close()
 	a.startReceivers()
 	a.rebindPending = false
-	a.sourceOK = true
-	a.clearSendFailures()
+	a.fam4.lostSource, a.fam6.lostSource = false, false
+	a.clearSendFailures(false)
+	a.clearSendFailures(true)
 	a.log.Info("bound to the re-created interface", "interface", nb.Link.Name, "index", nb.Link.Index)
 	a.setLink(nb.Link.Usable())
 }

@@ -20,7 +20,7 @@ func containsAddr(list []netip.Addr, a netip.Addr) bool { return slices.Contains
 // configuration may be another set's VIP on the same node, held by that
 // set's master: it is not ours to remove.
 func (a *Agent) reconcile() {
-	a.trackSource()
+	a.trackSources()
 	present, err := a.deps.Addrs.ListVIPs(a.deps.Link)
 	if err != nil {
 		a.log.Error("listing VIPs for reconcile", "interface", a.deps.Link.Name, "err", err)

@@ -171,6 +171,9 @@ func (rt *Runtime) bind(addrs *netif.Manager, cfg contract.Config, opts SetupOpt
 		b.source = followSource(addrs, configured == "")
 		deps.Source4 = b.source
 	}
+	if h.need6 {
+		deps.Source6 = followLinkLocal(addrs)
+	}
 	bd, err := b.open(h.link, src)
 	if err != nil {
 		return err
@@ -334,6 +337,25 @@ func followSource(m *netif.Manager, follow bool) SourceLookup {
 			return cur, nil
 		}
 		return p.Addr(), nil
+	}
+}
+
+// followLinkLocal looks the IPv6 advert source up after an address change.
+// RFC 9568 §5.1.2.1 makes it the interface's link-local address: the
+// current one while it is usable, otherwise another usable one (deleted
+// and a different fe80:: added). None is an error: deleted, or tentative
+// while DAD runs, since the kernel refuses to send from it.
+func followLinkLocal(m *netif.Manager) SourceLookup {
+	return func(link netif.Link, cur netip.Addr) (netip.Addr, error) {
+		ll, err := m.LinkLocalIPv6Prefer(link, cur)
+		switch {
+		case err == nil:
+			return ll.WithZone(""), nil
+		case errors.Is(err, netif.ErrNoLinkLocal), errors.Is(err, netif.ErrTentative), errors.Is(err, netif.ErrDADFailed):
+			return netip.Addr{}, err
+		}
+		// Netlink failed, the address may well be there: keep it.
+		return cur, nil
 	}
 }
 

@@ -5,29 +5,31 @@ package e2e
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
 
+	"github.com/failoverkit/ipfailover/internal/nslab"
 	"github.com/failoverkit/ipfailover/internal/nstest"
 )
 
 // ownerSample is how often ownerMonitor looks at the nodes.
-const ownerSample = 20 * time.Millisecond
+const ownerSample = nslab.OwnerSampleEvery
 
 // ownerMonitor samples, every ownerSample, which nodes hold a VIP on eth0
-// (by netlink in each node's namespace, so a sample costs no process), and
+// (through nslab.MonitorOwners, by netlink in each node's namespace), and
 // keeps the longest stretch with two or more owners and with none.
 type ownerMonitor struct {
-	stop, done chan struct{}
+	mon *nslab.OwnerMonitor
 
 	mu               sync.Mutex
 	double, zero     time.Duration // longest stretches since the last Reset
 	doubleAt, zeroAt time.Time     // start of the current stretch, or zero
 	samples          int
 	err              error
-	handles          []*netlink.Handle
 }
 
 // monitorOwners starts sampling who holds vip among nodes; stop it with Stop.
@@ -36,50 +38,41 @@ func (c *cluster) monitorOwners(vip netip.Addr, nodes ...*node) *ownerMonitor {
 	if len(nodes) == 0 {
 		nodes = c.nodes
 	}
-	m := &ownerMonitor{stop: make(chan struct{}), done: make(chan struct{})}
-	for _, n := range nodes {
-		h, err := netlink.NewHandleAt(n.NsHandle())
-		if err != nil {
-			c.t.Fatal(err)
-		}
-		m.handles = append(m.handles, h)
+	nss := make([]netns.NsHandle, len(nodes))
+	for i, n := range nodes {
+		nss[i] = n.NsHandle()
 	}
-	go m.run(vip)
+	m := &ownerMonitor{}
+	mon, err := nslab.MonitorOwners(nss, nstest.HostIfname, []netip.Addr{vip}, func(s nslab.OwnerSample) bool {
+		m.observe(s, vip)
+		return true
+	})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	m.mon = mon
 	c.t.Cleanup(func() { m.Stop() })
 	return m
 }
 
-func (m *ownerMonitor) run(vip netip.Addr) {
-	defer close(m.done)
-	t := time.NewTicker(ownerSample)
-	defer t.Stop()
-	for {
-		owners := 0
-		var err error
-		for _, h := range m.handles {
-			held, herr := holdsVia(h, vip)
-			if herr != nil {
-				err = herr
-			}
-			if held {
-				owners++
-			}
-		}
-		now := time.Now()
-		m.mu.Lock()
-		m.samples++
-		if err != nil && m.err == nil {
-			m.err = err
-		}
-		m.doubleAt, m.double = stretch(owners > 1, now, m.doubleAt, m.double)
-		m.zeroAt, m.zero = stretch(owners == 0, now, m.zeroAt, m.zero)
-		m.mu.Unlock()
-		select {
-		case <-m.stop:
-			return
-		case <-t.C:
+// observe counts the owners of one sample. A node whose eth0 is missing
+// (deleted by a scenario) holds nothing.
+func (m *ownerMonitor) observe(s nslab.OwnerSample, vip netip.Addr) {
+	var err error
+	for _, e := range s.Errs {
+		if _, missing := e.(netlink.LinkNotFoundError); e != nil && !missing {
+			err = e
 		}
 	}
+	owners := len(s.Holders[vip])
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.samples++
+	if err != nil && m.err == nil {
+		m.err = err
+	}
+	m.doubleAt, m.double = stretch(owners > 1, s.At, m.doubleAt, m.double)
+	m.zeroAt, m.zero = stretch(owners == 0, s.At, m.zeroAt, m.zero)
 }
 
 // stretch extends or ends a stretch of samples where cond holds and
@@ -97,23 +90,11 @@ func stretch(cond bool, now, since time.Time, longest time.Duration) (time.Time,
 // holdsVia reports whether eth0 of the handle's namespace holds vip. A
 // missing eth0 (deleted by a scenario) holds nothing.
 func holdsVia(h *netlink.Handle, vip netip.Addr) (bool, error) {
-	link, err := h.LinkByName(nstest.HostIfname)
-	if err != nil {
-		if _, ok := err.(netlink.LinkNotFoundError); ok {
-			return false, nil
-		}
-		return false, err
+	as, err := nslab.LinkAddrs(h, nstest.HostIfname)
+	if _, missing := err.(netlink.LinkNotFoundError); missing {
+		return false, nil
 	}
-	list, err := h.AddrList(link, netlink.FAMILY_ALL)
-	if err != nil {
-		return false, err
-	}
-	for _, a := range list {
-		if ip, ok := netip.AddrFromSlice(a.IP); ok && ip.Unmap() == vip {
-			return true, nil
-		}
-	}
-	return false, nil
+	return slices.Contains(as, vip), err
 }
 
 // Reset starts a new measurement (e.g. just before a fault); a stretch
@@ -143,18 +124,7 @@ func (m *ownerMonitor) Longest() (double, zero time.Duration, err error) {
 }
 
 // Stop ends the sampling (idempotent).
-func (m *ownerMonitor) Stop() {
-	select {
-	case <-m.stop:
-	default:
-		close(m.stop)
-	}
-	<-m.done
-	for _, h := range m.handles {
-		h.Close()
-	}
-	m.handles = nil
-}
+func (m *ownerMonitor) Stop() { m.mon.Stop() }
 
 // assertOwners fails the test when, since the last Reset, two nodes held
 // the VIP for longer than one advert interval, and logs both stretches.

@@ -51,6 +51,23 @@ func (c *cluster) waitFaultOn(what string, n *node, vrid int, wantReady int) {
 	})
 }
 
+// waitTakenOver waits until to is master of vrid holding vip and from no
+// longer holds it.
+func (c *cluster) waitTakenOver(to, from *node, vrid int, vip netip.Addr) {
+	c.t.Helper()
+	what := fmt.Sprintf("%s master with %s, %s without", to.HostName, vip, from.HostName)
+	nstest.WaitFor(c.t, c.bound(), what, func() error {
+		v, err := c.observe()
+		if err != nil {
+			return err
+		}
+		if v.states[to][vrid] != stateMaster || !v.holds[to][vip] || v.holds[from][vip] {
+			return fmt.Errorf("%v", v)
+		}
+		return nil
+	})
+}
+
 // TestAdvertSourceLostOrChangedOrUnsendable takes away what the master's
 // adverts need while the backup listens, and watches the VIP's owners
 // every 20 ms:
@@ -107,16 +124,7 @@ func TestAdvertSourceLostOrChangedOrUnsendable(t *testing.T) {
 			mon.Reset()
 			tc.break_(a)
 			c.waitFaultOn("a in FAULT", a, vrid, tc.ready)
-			nstest.WaitFor(t, c.bound(), "b master with the VIP, a without", func() error {
-				v, err := c.observe()
-				if err != nil {
-					return err
-				}
-				if v.states[b][vrid] != stateMaster || !v.holds[b][vip] || v.holds[a][vip] {
-					return fmt.Errorf("%v", v)
-				}
-				return nil
-			})
+			c.waitTakenOver(b, a, vrid, vip)
 			time.Sleep(time.Second) // the fault lasts
 			c.assertOwners(mon, tc.name+": fault")
 			// A node whose sends fail retries as BACKUP now and then, and

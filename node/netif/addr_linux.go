@@ -32,11 +32,18 @@ func (m *Manager) PrimaryIPv4(link Link) (netip.Prefix, error) {
 //
 // Equivalent to: `ip -6 addr show dev $link scope link`
 func (m *Manager) LinkLocalIPv6(link Link) (netip.Addr, error) {
+	return m.LinkLocalIPv6Prefer(link, netip.Addr{})
+}
+
+// LinkLocalIPv6Prefer is LinkLocalIPv6 that returns prefer, the IPv6
+// advert source in use, while it is still a usable link-local address of
+// the interface, so that a second link-local does not move the source.
+func (m *Manager) LinkLocalIPv6Prefer(link Link, prefer netip.Addr) (netip.Addr, error) {
 	addrs, err := m.addrs(link)
 	if err != nil {
 		return netip.Addr{}, err
 	}
-	ll, state := linkLocal(addrs)
+	ll, state := linkLocal(addrs, prefer)
 	if ll.IsValid() {
 		ll = ll.WithZone(link.Name)
 	}

@@ -109,19 +109,28 @@ func TestPrimaryIPv4(t *testing.T) {
 func TestLinkLocal(t *testing.T) {
 	const link = 253
 	for _, tc := range []struct {
-		name  string
-		addrs []addrMsg
-		want  llState
-		addr  string
+		name   string
+		addrs  []addrMsg
+		prefer string
+		want   llState
+		addr   string
 	}{
-		{"none", []addrMsg{addr6("2001:db8::11/64", 0, 0)}, llNone, ""},
-		{"usable", []addrMsg{addr6("fe80::1/64", flagPermanent, link)}, llUsable, "fe80::1"},
-		{"tentative", []addrMsg{addr6("fe80::1/64", flagTentative|flagPermanent, link)}, llTentative, "fe80::1"},
-		{"optimistic is usable", []addrMsg{addr6("fe80::1/64", flagTentative|flagOptimistic, link)}, llUsable, "fe80::1"},
-		{"dadfailed", []addrMsg{addr6("fe80::1/64", flagTentative|flagDADFailed, link)}, llDADFailed, "fe80::1"},
-		{"usable wins over dadfailed", []addrMsg{addr6("fe80::1/64", flagTentative|flagDADFailed, link), addr6("fe80::2/64", 0, link)}, llUsable, "fe80::2"},
+		{"none", []addrMsg{addr6("2001:db8::11/64", 0, 0)}, "", llNone, ""},
+		{"usable", []addrMsg{addr6("fe80::1/64", flagPermanent, link)}, "", llUsable, "fe80::1"},
+		{"tentative", []addrMsg{addr6("fe80::1/64", flagTentative|flagPermanent, link)}, "", llTentative, "fe80::1"},
+		{"optimistic is usable", []addrMsg{addr6("fe80::1/64", flagTentative|flagOptimistic, link)}, "", llUsable, "fe80::1"},
+		{"dadfailed", []addrMsg{addr6("fe80::1/64", flagTentative|flagDADFailed, link)}, "", llDADFailed, "fe80::1"},
+		{"usable wins over dadfailed", []addrMsg{addr6("fe80::1/64", flagTentative|flagDADFailed, link), addr6("fe80::2/64", 0, link)}, "", llUsable, "fe80::2"},
+		{"first usable", []addrMsg{addr6("fe80::1/64", 0, link), addr6("fe80::2/64", 0, link)}, "", llUsable, "fe80::1"},
+		{"the preferred one while usable", []addrMsg{addr6("fe80::1/64", 0, link), addr6("fe80::2/64", 0, link)}, "fe80::2", llUsable, "fe80::2"},
+		{"preferred but tentative loses", []addrMsg{addr6("fe80::1/64", 0, link), addr6("fe80::2/64", flagTentative, link)}, "fe80::2", llUsable, "fe80::1"},
+		{"preferred one gone", []addrMsg{addr6("fe80::1/64", 0, link)}, "fe80::2", llUsable, "fe80::1"},
 	} {
-		got, st := linkLocal(tc.addrs)
+		var prefer netip.Addr
+		if tc.prefer != "" {
+			prefer = netip.MustParseAddr(tc.prefer)
+		}
+		got, st := linkLocal(tc.addrs, prefer)
 		if st != tc.want || (tc.addr != "" && got.String() != tc.addr) {
 			t.Errorf("%s: linkLocal = %v state %d, want %q state %d", tc.name, got, st, tc.addr, tc.want)
 		}

@@ -25,8 +25,10 @@ const (
 
 // linkLocal picks the best link-local address from a dump: a usable one if
 // any (optimistic addresses are usable, RFC 4429 §3.1), else a tentative
-// one, else a dadfailed one.
-func linkLocal(addrs []addrMsg) (netip.Addr, llState) {
+// one, else a dadfailed one. Among addresses of the same state, prefer
+// wins (the advert source in use, kept while it is usable); otherwise the
+// first in kernel order.
+func linkLocal(addrs []addrMsg, prefer netip.Addr) (netip.Addr, llState) {
 	var best netip.Addr
 	bestState := llNone
 	for _, a := range addrs {
@@ -41,7 +43,7 @@ func linkLocal(addrs []addrMsg) (netip.Addr, llState) {
 		case a.Flags&flagTentative != 0 && a.Flags&flagOptimistic == 0:
 			s = llTentative
 		}
-		if s > bestState {
+		if s > bestState || (s == bestState && ip == prefer.WithZone("")) {
 			best, bestState = ip, s
 		}
 	}

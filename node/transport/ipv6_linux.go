@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/net/ipv6"
@@ -23,7 +24,7 @@ type v6Conn struct {
 	pc     *ipv6.PacketConn
 	raw    net.PacketConn
 	ifi    *net.Interface
-	source netip.Addr
+	source atomic.Pointer[netip.Addr]
 	local  []netip.Addr
 }
 
@@ -31,8 +32,8 @@ type v6Conn struct {
 // interface's link-local address, which the kernel also picks for the
 // link-scope group; local lists addresses whose packets are ignored.
 func ListenIPv6(ifi *net.Interface, source netip.Addr, local []netip.Addr, join bool) (Conn, error) {
-	if !source.Is6() || !source.IsLinkLocalUnicast() {
-		return nil, fmt.Errorf("IPv6 VRRP on %s: source %v is not a link-local address (RFC 9568 §5.1.2.1)", ifi.Name, source)
+	if err := checkSource6(ifi, source); err != nil {
+		return nil, err
 	}
 	lc := net.ListenConfig{Control: control(ifi.Name, false)}
 	raw, err := lc.ListenPacket(context.Background(), rawNetwork("ip6"), "::")
@@ -40,7 +41,9 @@ func ListenIPv6(ifi *net.Interface, source netip.Addr, local []netip.Addr, join 
 		return nil, fmt.Errorf("opening IPv6 VRRP socket on %s: %w", ifi.Name, err)
 	}
 	pc := ipv6.NewPacketConn(raw)
-	c := &v6Conn{pc: pc, raw: raw, ifi: ifi, source: source.WithZone(""), local: slices.Clone(local)}
+	c := &v6Conn{pc: pc, raw: raw, ifi: ifi, local: slices.Clone(local)}
+	src := source.WithZone("")
+	c.source.Store(&src)
 	if err := c.setup(join); err != nil {
 		raw.Close()
 		return nil, fmt.Errorf("configuring IPv6 VRRP socket on %s: %w", ifi.Name, err)
@@ -66,10 +69,31 @@ func (c *v6Conn) setup(join bool) error {
 	return runSteps(steps)
 }
 
-func (c *v6Conn) Source() netip.Addr { return c.source }
+// checkSource6 refuses an IPv6 advert source that is not a link-local
+// address: RFC 9568 §5.1.2.1 makes the interface's link-local address the
+// source of every IPv6 advert.
+func checkSource6(ifi *net.Interface, source netip.Addr) error {
+	if !source.Is6() || !source.IsLinkLocalUnicast() {
+		return fmt.Errorf("IPv6 VRRP on %s: source %v is not a link-local address (RFC 9568 §5.1.2.1)", ifi.Name, source)
+	}
+	return nil
+}
+
+func (c *v6Conn) Source() netip.Addr { return *c.source.Load() }
+
+// SetSource makes adverts leave from src, the interface's new link-local
+// address (RFC 9568 §5.1.2.1), after the old one was deleted.
+func (c *v6Conn) SetSource(src netip.Addr) error {
+	if err := checkSource6(c.ifi, src); err != nil {
+		return err
+	}
+	src = src.WithZone("")
+	c.source.Store(&src)
+	return nil
+}
 
 func (c *v6Conn) Send(payload []byte, dst netip.Addr) error {
-	cm := &ipv6.ControlMessage{Src: c.source.AsSlice(), IfIndex: c.ifi.Index, HopLimit: packet.TTL}
+	cm := &ipv6.ControlMessage{Src: c.Source().AsSlice(), IfIndex: c.ifi.Index, HopLimit: packet.TTL}
 	to := &net.IPAddr{IP: dst.AsSlice()}
 	if dst.IsLinkLocalMulticast() || dst.IsLinkLocalUnicast() {
 		to.Zone = c.ifi.Name

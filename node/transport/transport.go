@@ -48,8 +48,9 @@ type Conn interface {
 	Close() error
 }
 
-// SourceSetter is a Conn whose source address can follow the interface's
-// primary address as it changes (the IPv4 Conn).
+// SourceSetter is a Conn whose source address can follow the interface as
+// its addresses change: the primary IPv4 address (IPv4 Conn) or the
+// link-local address (IPv6 Conn, RFC 9568 §5.1.2.1).
 type SourceSetter interface {
 	SetSource(src netip.Addr) error
 }
