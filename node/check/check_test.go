@@ -62,7 +62,10 @@ func TestRunReportsFailureAndRecoveryAndTimeouts(t *testing.T) {
 	results := make(chan Result, 16)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { Run(ctx, Script{Path: p}, 150*time.Millisecond, func(r Result) { results <- r }); close(done) }()
+	// The interval is also the script's timeout: 1 s leaves a loaded
+	// machine room to start /bin/sh and cat (150 ms did not, at load 18:
+	// an "ok" or "fail" run was reported as timed out).
+	go func() { Run(ctx, Script{Path: p}, time.Second, func(r Result) { results <- r }); close(done) }()
 	defer func() { cancel(); <-done }()
 	next := func() Result {
 		select {
