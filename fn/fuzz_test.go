@@ -10,11 +10,26 @@ import (
 	"github.com/failoverkit/ipfailover/api/v1alpha1"
 )
 
+// The fuzz targets hold every render to local invariants: nothing may
+// panic, a failed render generates nothing, and whenever rendering
+// succeeds every generated object decodes strictly into its Kubernetes
+// type.
+//
+// With IPFAILOVER_FUZZ_KUBECONFIG naming the kubeconfig of a throwaway
+// kube-apiserver, they also hold the renderer to its rule, "accepted
+// implies the server accepts": the targets install the CRD
+// (deploy/crd) for real, and for every input the renderer accepts they
+// send the input IPFailover (as the renderer read it) and every generated
+// object (as it is printed, read as kubectl reads it) as a strict
+// server-side dry run (package internal/apicheck, what "kubectl apply
+// --server-side --dry-run=server --validate=strict" sends, the namespace
+// created for real). A refusal fails the input with the server's message.
+// make fuzz-server brings an API server up and fuzzes so; the lab's
+// serverside suite runs the seed corpus so in make test.
+
 // FuzzRenderSpec feeds arbitrary spec values through validation and
-// expansion: nothing may panic, a failed render generates nothing, and
-// whenever rendering succeeds every generated object decodes strictly into
-// its Kubernetes type. (The VIP parser itself is fuzzed in package
-// contract.)
+// expansion, with the invariants above. (The VIP parser itself is fuzzed
+// in package contract.)
 func FuzzRenderSpec(f *testing.F) {
 	f.Add("ipfailover", "1.1.1.1-2", "192.0.2.9", int32(10), int32(30060), int32(2), "ens3", "worker-a", "INPUT", int64(2e9), int64(300e9), int32(2), int64(1e9), int32(10), "Agent", false, "#!/bin/sh\n")
 	f.Add("v6", "2001:db8::a-f", "10.0.0.1", int32(0), int32(0), int32(1), "", "", "", int64(1e9), int64(0), int32(3), int64(1e8), int32(0), "Agent", true, "")
@@ -50,12 +65,12 @@ func FuzzRenderSpec(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		check(t, Render(kfn.KubeObjects{obj}, nil))
+		check(t, kfn.KubeObjects{obj}, Render(kfn.KubeObjects{obj}, nil))
 	})
 }
 
 // FuzzRenderYAML feeds arbitrary YAML as the spec: decoding must report,
-// never panic.
+// never panic, with the invariants above.
 func FuzzRenderYAML(f *testing.F) {
 	for _, s := range []string{
 		"virtualIPs: [192.0.2.1]\n",
@@ -74,12 +89,14 @@ func FuzzRenderYAML(f *testing.F) {
 		if err != nil || len(objs) != 1 {
 			return // not one YAML object: nothing to render
 		}
-		check(t, Render(objs, nil))
+		check(t, objs, Render(objs, nil))
 	})
 }
 
-// check asserts the invariants of any render.
-func check(t *testing.T, out *Output) {
+// check asserts the invariants of any render of in, and with
+// IPFAILOVER_FUZZ_KUBECONFIG set, that the server accepts what the
+// renderer accepts.
+func check(t *testing.T, in kfn.KubeObjects, out *Output) {
 	t.Helper()
 	if out.Failed() {
 		if len(out.Generated) != 0 {
@@ -89,5 +106,8 @@ func check(t *testing.T, out *Output) {
 	}
 	for _, obj := range out.Generated {
 		decodeStrict(t, obj)
+	}
+	if c := fuzzServer(t); c != nil {
+		serverAccepts(t, c, in, out)
 	}
 }

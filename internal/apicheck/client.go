@@ -13,6 +13,11 @@ import (
 	"time"
 )
 
+// FuzzKubeconfigEnv names the kubeconfig of the API server that the fuzz
+// targets of package fn send what the renderer accepts to (unset: they
+// check local invariants only). lab/serverside and make fuzz-server set it.
+const FuzzKubeconfigEnv = "IPFAILOVER_FUZZ_KUBECONFIG"
+
 // RequestTimeout bounds every request to the API server.
 const RequestTimeout = 30 * time.Second
 

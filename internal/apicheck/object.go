@@ -13,7 +13,9 @@ import (
 // Object is one Kubernetes object, as encoding/json decodes it.
 type Object map[string]any
 
-func (o Object) str(path ...string) string {
+// Field is the string at path (keys of nested mappings), "" when there
+// is none.
+func (o Object) Field(path ...string) string {
 	var v any = map[string]any(o)
 	for _, p := range path {
 		m, _ := v.(map[string]any)
@@ -24,16 +26,16 @@ func (o Object) str(path ...string) string {
 }
 
 // Kind is the object's kind.
-func (o Object) Kind() string { return o.str("kind") }
+func (o Object) Kind() string { return o.Field("kind") }
 
 // APIVersion is the object's apiVersion.
-func (o Object) APIVersion() string { return o.str("apiVersion") }
+func (o Object) APIVersion() string { return o.Field("apiVersion") }
 
 // Name is metadata.name.
-func (o Object) Name() string { return o.str("metadata", "name") }
+func (o Object) Name() string { return o.Field("metadata", "name") }
 
 // Namespace is metadata.namespace.
-func (o Object) Namespace() string { return o.str("metadata", "namespace") }
+func (o Object) Namespace() string { return o.Field("metadata", "namespace") }
 
 // String names the object: "Deployment ns/name", "Namespace name".
 func (o Object) String() string {
