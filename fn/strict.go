@@ -2,7 +2,9 @@ package fn
 
 import (
 	"encoding/json"
+	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,6 +44,12 @@ func checkFields(n *yaml.Node, t reflect.Type, path string, out *problems) bool 
 		if n.Kind == yaml.ScalarNode {
 			if _, err := resource.ParseQuantity(n.Value); err != nil {
 				out.errorf(path, "%q is not a quantity such as 100m or 64Mi", n.Value)
+				return false
+			}
+			if fractionalNumber(n) {
+				// The CRD's schema, like any for a quantity, takes a
+				// whole number or a string (x-kubernetes-int-or-string).
+				out.errorf(path, "%s is a number with a fraction, which the IPFailover schema refuses: write it as a string, %q", n.Value, n.Value)
 				return false
 			}
 		}
@@ -93,6 +101,17 @@ func checkFields(n *yaml.Node, t reflect.Type, path string, out *problems) bool 
 		}
 	}
 	return true
+}
+
+// fractionalNumber reports whether n is a YAML number that is not whole
+// (0.5, 1.5e-3): JSON carries it as such, and an integer-or-string schema
+// refuses it.
+func fractionalNumber(n *yaml.Node) bool {
+	if n.ShortTag() != yaml.NodeTagFloat {
+		return false
+	}
+	f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
+	return err == nil && f != math.Trunc(f)
 }
 
 func checkDuration(n *yaml.Node, path string, out *problems) bool {
