@@ -24,8 +24,8 @@ import (
 // server-side dry run (package internal/apicheck, what "kubectl apply
 // --server-side --dry-run=server --validate=strict" sends, the namespace
 // created for real). A refusal fails the input with the server's message.
-// make fuzz-server brings an API server up and fuzzes so; the lab's
-// serverside suite runs the seed corpus so in make test.
+// make fuzz-server fuzzes them this way on an API server of its own, and
+// make test replays their seeds and testdata/fuzz this way (lab/serverside).
 
 // FuzzRenderSpec feeds arbitrary spec values through validation and
 // expansion, with the invariants above. (The VIP parser itself is fuzzed
