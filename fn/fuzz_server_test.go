@@ -78,6 +78,7 @@ func connect(path string) (*apicheck.Client, error) {
 func serverAccepts(t *testing.T, c *apicheck.Client, in kfn.KubeObjects, out *Output) {
 	t.Helper()
 	ctx := context.Background()
+	sent := 0
 	for _, o := range in {
 		if !IsIPFailover(o) {
 			continue
@@ -93,6 +94,7 @@ func serverAccepts(t *testing.T, c *apicheck.Client, in kfn.KubeObjects, out *Ou
 		if err := c.DryRun(ctx, obj); err != nil {
 			t.Errorf("the renderer accepts this IPFailover, but %v\n%s", err, o.String())
 		}
+		sent++
 	}
 	for _, o := range out.Generated {
 		o = o.Copy()
@@ -106,5 +108,7 @@ func serverAccepts(t *testing.T, c *apicheck.Client, in kfn.KubeObjects, out *Ou
 		if err := c.DryRun(ctx, objs[0]); err != nil {
 			t.Errorf("the renderer accepts its input, but %v\n%s", err, text)
 		}
+		sent++
 	}
+	t.Logf("accepted: %d objects sent to the server", sent) // lab/serverside counts these
 }

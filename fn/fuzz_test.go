@@ -1,6 +1,7 @@
 package fn
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -31,12 +32,18 @@ import (
 // expansion, with the invariants above. (The VIP parser itself is fuzzed
 // in package contract.)
 func FuzzRenderSpec(f *testing.F) {
-	f.Add("ipfailover", "1.1.1.1-2", "192.0.2.9", int32(10), int32(30060), int32(2), "ens3", "worker-a", "INPUT", int64(2e9), int64(300e9), int32(2), int64(1e9), int32(10), "Agent", false, "#!/bin/sh\n")
-	f.Add("v6", "2001:db8::a-f", "10.0.0.1", int32(0), int32(0), int32(1), "", "", "", int64(1e9), int64(0), int32(3), int64(1e8), int32(0), "Agent", true, "")
-	f.Add("ka", "10.0.0.1-250", "10.0.1.1", int32(200), int32(80), int32(3), "br-ex", "n.example.com", "", int64(3e9), int64(1e12), int32(2), int64(1e9), int32(254), "Keepalived", false, "x")
-	f.Add("Bad_Name", "", "", int32(-1), int32(-1), int32(-1), "a/b", "Bad_Node", "A B", int64(-1), int64(-1), int32(7), int64(-5), int32(-3), "???", true, "#!")
+	f.Add("ipfailover", "1.1.1.1-2", "192.0.2.9", int32(1), int32(30060), int32(1), "ens3", "worker-a", "INPUT", int64(2e9), int64(300e9), int32(2), int64(1e9), int32(10), "Agent", false, "#!/bin/sh\n", "192.0.2.100")
+	f.Add("v6", "2001:db8::a-f", "2001:db8::1:1", int32(0), int32(0), int32(1), "", "", "", int64(1e9), int64(0), int32(3), int64(1e8), int32(0), "Agent", true, "", "")
+	f.Add("ka", "10.0.0.1-250", "10.0.1.1", int32(200), int32(80), int32(3), "br-ex", "n.example.com", "", int64(3e9), int64(1e12), int32(2), int64(1e9), int32(254), "Keepalived", false, "x", "10.0.2.1")
+	f.Add("ka2", "192.0.2.10-11", "192.0.2.12", int32(1), int32(80), int32(1), "br-ex", "on", "NO", int64(3e9), int64(1e12), int32(2), int64(1e9), int32(4), "Keepalived", false, "#!/bin/bash\nexit 0\n", "")
+	f.Add("rm", "198.51.100.1", "198.51.100.2", int32(0), int32(0), int32(1), "y", strings.Repeat("n", 63)+"."+strings.Repeat("a", 100), "", int64(1e9), int64(0), int32(3), int64(1e8), int32(7), "", true, "", "198.51.100.9")
+	f.Add("Bad_Name", "", "", int32(-1), int32(-1), int32(-1), "a/b", "Bad_Node", "A B", int64(-1), int64(-1), int32(7), int64(-5), int32(-3), "???", true, "#!", "a")
 	f.Fuzz(func(t *testing.T, name, vip1, vip2 string, groups, port, replicas int32, iface, node, chain string,
-		interval, delay int64, version int32, advert int64, offset int32, target string, remove bool, script string) {
+		interval, delay int64, version int32, advert int64, offset int32, target string, remove bool, script, peer string) {
+		var peers []string
+		if peer != "" {
+			peers = []string{peer}
+		}
 		ipf := &v1alpha1.IPFailover{
 			TypeMeta:   metav1.TypeMeta{APIVersion: v1alpha1.APIVersion, Kind: v1alpha1.Kind},
 			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns"},
@@ -55,7 +62,7 @@ func FuzzRenderSpec(f *testing.F) {
 					Version:        version,
 					AdvertInterval: &metav1.Duration{Duration: time.Duration(advert)},
 					IDOffset:       &offset,
-					UnicastPeers:   []string{vip2},
+					UnicastPeers:   peers,
 				},
 				Target: v1alpha1.Target(target),
 				Remove: remove,
