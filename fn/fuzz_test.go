@@ -88,7 +88,7 @@ func FuzzRenderYAML(f *testing.F) {
 		"<<: &b {virtualIPs: [192.0.2.1]}\nvrrp: {<<: [{idOffset: 1}, *b]}\n",
 		"virtualIPs: [192.0.2.1]\nnodes: [NO, y]\nnodes: [on]\n",
 		"virtualIPs: [192.0.2.1, null, ~]\ninterface: 0x1F\n",
-		"virtualIPs: [192.0.2.1]\nresources: {limits: {cpu: 0.5, memory: 1.5e3}, requests: {cpu: 1.0}}\n",
+		"virtualIPs: [192.0.2.1]\nresources: {limits: {cpu: 1.0, memory: 1.5e3}, requests: {cpu: 0.5}}\n",
 		"virtualIPs: [192.0.2.1]\nresources: {limits: {memory: 1e3}}\ntolerations: [{key: NO, value: on}]\nnodeSelector: {y: n}\n",
 	} {
 		f.Add(s)
