@@ -70,6 +70,10 @@ func checkFields(n *yaml.Node, t reflect.Type, path string, out *problems) bool 
 			switch {
 			case !known:
 				out.errorf(join(path, key), "unknown field %q%s", key, suggest(key, fields))
+			case isNullNode(val) && path != "metadata" && !strings.HasPrefix(path, "metadata."):
+				// Go reads null as unset; the CRD's schema refuses it
+				// (metadata is the API server's own: null is unset there).
+				out.errorf(join(path, key), "is empty (null): remove the field, or give it a value")
 			case checkFields(val, ft, join(path, key), out):
 				kept = append(kept, n.Content[i], val)
 			}
@@ -81,6 +85,10 @@ func checkFields(n *yaml.Node, t reflect.Type, path string, out *problems) bool 
 		}
 		kept := n.Content[:0]
 		for i := 0; i+1 < len(n.Content); i += 2 {
+			if isNullNode(n.Content[i+1]) {
+				out.errorf(mapKey(path, n.Content[i].Value), "is empty (null): remove the entry, or give it a value")
+				continue
+			}
 			if checkFields(n.Content[i+1], t.Elem(), mapKey(path, n.Content[i].Value), out) {
 				kept = append(kept, n.Content[i], n.Content[i+1])
 			}
@@ -91,7 +99,7 @@ func checkFields(n *yaml.Node, t reflect.Type, path string, out *problems) bool 
 			return true
 		}
 		for i, e := range n.Content {
-			if d := deAlias(e); d.Kind == yaml.ScalarNode && d.ShortTag() == yaml.NodeTagNull {
+			if isNullNode(e) {
 				out.errorf(index(path, i), "is empty (null): remove the entry, or give it a value")
 				continue
 			}
@@ -101,6 +109,12 @@ func checkFields(n *yaml.Node, t reflect.Type, path string, out *problems) bool 
 		}
 	}
 	return true
+}
+
+// isNullNode reports whether n is a null (null, ~, or nothing).
+func isNullNode(n *yaml.Node) bool {
+	d := deAlias(n)
+	return d.Kind == yaml.ScalarNode && d.ShortTag() == yaml.NodeTagNull
 }
 
 // fractionalNumber reports whether n is a YAML number that is not whole
