@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -12,8 +13,13 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/failoverkit/ipfailover/api/v1alpha1/schema"
 	suggestpkg "github.com/failoverkit/ipfailover/internal/suggest"
 )
+
+// quantitySchema is the CRD's pattern for a quantity string, stricter
+// than resource.ParseQuantity (which takes "e0").
+var quantitySchema = regexp.MustCompile(schema.QuantityPattern)
 
 var (
 	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
@@ -44,6 +50,10 @@ func checkFields(n *yaml.Node, t reflect.Type, path string, out *problems) bool 
 		if n.Kind == yaml.ScalarNode {
 			if _, err := resource.ParseQuantity(n.Value); err != nil {
 				out.errorf(path, "%q is not a quantity such as 100m or 64Mi", n.Value)
+				return false
+			}
+			if n.ShortTag() == yaml.NodeTagString && !quantitySchema.MatchString(n.Value) {
+				out.errorf(path, "%q is not a quantity the IPFailover schema takes: write digits, then a suffix such as m, Mi or e3 (100m, 64Mi, 1e3)", n.Value)
 				return false
 			}
 			if fractionalNumber(n) {
