@@ -2,7 +2,10 @@ package fn
 
 import (
 	"encoding/json"
+	"math"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -10,8 +13,13 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/failoverkit/ipfailover/api/v1alpha1/schema"
 	suggestpkg "github.com/failoverkit/ipfailover/internal/suggest"
 )
+
+// quantitySchema is the CRD's pattern for a quantity string, stricter
+// than resource.ParseQuantity (which takes "e0").
+var quantitySchema = regexp.MustCompile(schema.QuantityPattern)
 
 var (
 	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
@@ -44,6 +52,16 @@ func checkFields(n *yaml.Node, t reflect.Type, path string, out *problems) bool 
 				out.errorf(path, "%q is not a quantity such as 100m or 64Mi", n.Value)
 				return false
 			}
+			if n.ShortTag() == yaml.NodeTagString && !quantitySchema.MatchString(n.Value) {
+				out.errorf(path, "%q is not a quantity the IPFailover schema takes: write digits, then a suffix such as m, Mi or e3 (100m, 64Mi, 1e3)", n.Value)
+				return false
+			}
+			if fractionalNumber(n) {
+				// The CRD's schema, like any for a quantity, takes a
+				// whole number or a string (x-kubernetes-int-or-string).
+				out.errorf(path, "%s is a number with a fraction, which the IPFailover schema refuses: write it as a string, %q", n.Value, n.Value)
+				return false
+			}
 		}
 		return true
 	case reflect.PointerTo(t).Implements(unmarshalerType):
@@ -62,6 +80,10 @@ func checkFields(n *yaml.Node, t reflect.Type, path string, out *problems) bool 
 			switch {
 			case !known:
 				out.errorf(join(path, key), "unknown field %q%s", key, suggest(key, fields))
+			case isNullNode(val) && path != "metadata" && !strings.HasPrefix(path, "metadata."):
+				// Go reads null as unset; the CRD's schema refuses it
+				// (metadata is the API server's own: null is unset there).
+				out.errorf(join(path, key), "is empty (null): remove the field, or give it a value")
 			case checkFields(val, ft, join(path, key), out):
 				kept = append(kept, n.Content[i], val)
 			}
@@ -73,6 +95,10 @@ func checkFields(n *yaml.Node, t reflect.Type, path string, out *problems) bool 
 		}
 		kept := n.Content[:0]
 		for i := 0; i+1 < len(n.Content); i += 2 {
+			if isNullNode(n.Content[i+1]) {
+				out.errorf(mapKey(path, n.Content[i].Value), "is empty (null): remove the entry, or give it a value")
+				continue
+			}
 			if checkFields(n.Content[i+1], t.Elem(), mapKey(path, n.Content[i].Value), out) {
 				kept = append(kept, n.Content[i], n.Content[i+1])
 			}
@@ -83,7 +109,7 @@ func checkFields(n *yaml.Node, t reflect.Type, path string, out *problems) bool 
 			return true
 		}
 		for i, e := range n.Content {
-			if d := deAlias(e); d.Kind == yaml.ScalarNode && d.ShortTag() == yaml.NodeTagNull {
+			if isNullNode(e) {
 				out.errorf(index(path, i), "is empty (null): remove the entry, or give it a value")
 				continue
 			}
@@ -93,6 +119,23 @@ func checkFields(n *yaml.Node, t reflect.Type, path string, out *problems) bool 
 		}
 	}
 	return true
+}
+
+// isNullNode reports whether n is a null (null, ~, or nothing).
+func isNullNode(n *yaml.Node) bool {
+	d := deAlias(n)
+	return d.Kind == yaml.ScalarNode && d.ShortTag() == yaml.NodeTagNull
+}
+
+// fractionalNumber reports whether n is a YAML number that is not whole
+// (0.5, 1.5e-3): JSON carries it as such, and an integer-or-string schema
+// refuses it.
+func fractionalNumber(n *yaml.Node) bool {
+	if n.ShortTag() != yaml.NodeTagFloat {
+		return false
+	}
+	f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
+	return err == nil && f != math.Trunc(f)
 }
 
 func checkDuration(n *yaml.Node, path string, out *problems) bool {

@@ -6,12 +6,13 @@
 #   make lab         bring it up and print how to use it (KUBECONFIG, nodes)
 #   make lab-down    take it down, leaving the machine as it was
 #   make test-lab    the end-to-end suite on a lab of its own (part of make test)
+#   make fuzz-server the renderer's fuzz targets with a real API server as oracle
 LAB_DIR    ?= $(CURDIR)/$(BIN)/lab
 LAB_NODES  ?= 3
 LAB_IMAGES := $(CURDIR)/$(BIN)/cache/lab-images
 IPFLAB     := $(BIN)/ipflab
 
-.PHONY: k8s lab lab-down lab-images ipflab test-lab check-lab
+.PHONY: k8s lab lab-down lab-images ipflab test-lab check-lab fuzz-server
 
 ## k8s: build the Kubernetes binaries into bin/cache (once; cold about 15 minutes).
 k8s:
@@ -38,6 +39,10 @@ test-lab: check-lab deps k8s lab-images build testsum
 	cd lab && CGO_ENABLED=0 IPFLAB_BINS=$$($(CURDIR)/hack/k8s-build.sh) IPFLAB_IMAGES=$(LAB_IMAGES) \
 	  IPFLAB_NODE_IMAGE=$(NODE_IMAGE) IPFLAB_RENDER=$(CURDIR)/$(BIN)/ipfailover-render \
 	  $(TESTSUM) -- $(GO) test -json $(GOTESTFLAGS) ./...
+
+## fuzz-server: fuzz the renderer (each target FUZZTIME long) with a control plane of its own as oracle (root).
+fuzz-server: deps ipflab
+	hack/fuzz-server.sh $(FUZZTIME) $(CURDIR)/$(IPFLAB)
 
 check-lab:
 	cd lab && CGO_ENABLED=0 $(GO) vet ./... && $(GO) mod tidy -diff

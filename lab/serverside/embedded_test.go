@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/failoverkit/ipfailover/internal/apicheck"
 )
 
 // testEmbeddedFieldRules checks the renderer's restatement of the API
@@ -19,9 +22,8 @@ import (
 // accepts (its output applies); what the renderer rejects, the server
 // rejects too (a bare Deployment with the same field fails a strict dry
 // run), so that the renderer refuses nothing the server would take.
-func testEmbeddedFieldRules(t *testing.T, c *client, render string) {
+func testEmbeddedFieldRules(t *testing.T, c *apicheck.Client, render string) {
 	const ns = "embedded-fields"
-	c.namespace(t, ns)
 	cases := []struct {
 		name  string
 		field string // a spec field, as YAML: the same in the IPFailover and the pod
@@ -79,14 +81,17 @@ func testEmbeddedFieldRules(t *testing.T, c *client, render string) {
 			}
 			if err == nil {
 				for _, o := range parseDocs(t, tt.name, stdout.Bytes()) {
-					if err := c.apply(ctx, o, true); err != nil {
-						t.Errorf("the renderer accepts %s, the server refuses its %s: %v", tt.field, o.kind(), err)
+					if err := c.DryRun(ctx, o); err != nil {
+						t.Errorf("the renderer accepts %s, but %v", tt.field, err)
 					}
 				}
 				return
 			}
-			if err := c.apply(ctx, bareDeployment(t, ns, tt.field), true); err == nil {
+			err = c.DryRun(ctx, bareDeployment(t, ns, tt.field))
+			if err == nil {
 				t.Errorf("the renderer refuses %s (%s), but the server accepts it in a pod", tt.field, bytes.TrimSpace(stderr.Bytes()))
+			} else if !errors.As(err, new(*apicheck.RejectedError)) {
+				t.Errorf("the bare Deployment with %s was not answered: %v", tt.field, err)
 			}
 		})
 	}
@@ -95,7 +100,7 @@ func testEmbeddedFieldRules(t *testing.T, c *client, render string) {
 // bareDeployment is a minimal Deployment whose pod carries field
 // (tolerations, nodeSelector, priorityClassName, or the container's
 // resources).
-func bareDeployment(t *testing.T, ns, field string) object {
+func bareDeployment(t *testing.T, ns, field string) apicheck.Object {
 	t.Helper()
 	var f map[string]any
 	if err := sigsyaml.Unmarshal([]byte(field), &f); err != nil {
@@ -112,7 +117,7 @@ func bareDeployment(t *testing.T, ns, field string) object {
 		}
 	}
 	labels := map[string]any{"app": "bare"}
-	d := object{
+	d := apicheck.Object{
 		"apiVersion": "apps/v1", "kind": "Deployment",
 		"metadata": map[string]any{"name": "bare", "namespace": ns},
 		"spec": map[string]any{
@@ -122,7 +127,9 @@ func bareDeployment(t *testing.T, ns, field string) object {
 	}
 	// Through JSON, as the other objects are sent.
 	data, _ := json.Marshal(d)
-	var o object
-	_ = json.Unmarshal(data, &o)
+	o, err := apicheck.ReadJSON(data)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return o
 }

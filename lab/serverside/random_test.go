@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/failoverkit/ipfailover/internal/apicheck"
 )
 
 // randomSpecs is the number of specs testRandomSpecs renders.
@@ -24,7 +26,7 @@ const randomSpecs = 150
 // renderer's fuzz targets check that nothing panics and every output
 // decodes, this checks "accepted implies the server accepts". The seed is
 // fixed (IPFLAB_RANDOM_SEED overrides it) so that a failure repeats.
-func testRandomSpecs(t *testing.T, c *client, render string) {
+func testRandomSpecs(t *testing.T, c *apicheck.Client, render string) {
 	seed := uint64(11)
 	if s := os.Getenv("IPFLAB_RANDOM_SEED"); s != "" {
 		n, err := strconv.ParseUint(s, 10, 64)
@@ -38,7 +40,6 @@ func testRandomSpecs(t *testing.T, c *client, render string) {
 	accepted := 0
 	for i := range randomSpecs {
 		ns := pick(r, []string{"on", "yes", "random", "n"})
-		c.namespace(t, ns)
 		spec := randomSpec(r, i, ns)
 		file := filepath.Join(dir, fmt.Sprintf("spec-%03d.yaml", i))
 		if err := os.WriteFile(file, []byte(spec), 0o644); err != nil {
@@ -58,8 +59,8 @@ func testRandomSpecs(t *testing.T, c *client, render string) {
 		}
 		accepted++
 		for _, o := range parseDocs(t, file, stdout.Bytes()) {
-			if err := c.apply(context.Background(), o, true); err != nil {
-				t.Errorf("seed %d, spec %d: the renderer accepts\n%s\nbut the server refuses its %s %s/%s: %v", seed, i, spec, o.kind(), o.namespace(), o.name(), err)
+			if err := c.DryRun(context.Background(), o); err != nil {
+				t.Errorf("seed %d, spec %d: the renderer accepts\n%s\nbut %v", seed, i, spec, err)
 			}
 		}
 	}

@@ -10,6 +10,10 @@ import (
 	"github.com/failoverkit/ipfailover/api/v1alpha1"
 )
 
+// CRDFile is the checked-in CRD that make crd writes, relative to the
+// repository root.
+const CRDFile = "deploy/crd/ipfailover.failoverkit.io_ipfailovers.yaml"
+
 // Header starts the generated CRD file.
 const Header = "# Generated from the Go types of api/v1alpha1 by hack/gen-crd (make crd). Do not edit.\n"
 

@@ -12,7 +12,7 @@ import (
 )
 
 // crdFile is the checked-in CRD, relative to this package.
-const crdFile = "../../../deploy/crd/ipfailover.failoverkit.io_ipfailovers.yaml"
+const crdFile = "../../../" + CRDFile
 
 // TestCRDUpToDate fails when the checked-in CRD is not what the types
 // generate.

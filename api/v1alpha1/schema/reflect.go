@@ -12,9 +12,10 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// quantityPattern is the syntax of a resource.Quantity, as Kubernetes'
-// own CRDs declare it.
-const quantityPattern = `^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$`
+// QuantityPattern is the syntax of a resource.Quantity, as Kubernetes'
+// own CRDs declare it (stricter than resource.ParseQuantity, which takes
+// "e0"); the renderer refuses quantity strings it does not match.
+const QuantityPattern = `^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$`
 
 // Types with a schema of their own, not their Go structure.
 var (
@@ -70,7 +71,7 @@ func (g *generator) schema(t reflect.Type) (Props, error) {
 	case quantityType:
 		return Props{
 			AnyOf:       []Props{{Type: "integer"}, {Type: "string"}},
-			Pattern:     quantityPattern,
+			Pattern:     QuantityPattern,
 			IntOrString: true,
 		}, nil
 	case metaType:
