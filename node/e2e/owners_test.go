@@ -5,7 +5,6 @@ package e2e
 import (
 	"fmt"
 	"net/netip"
-	"slices"
 	"sync"
 	"time"
 
@@ -85,16 +84,6 @@ func stretch(cond bool, now, since time.Time, longest time.Duration) (time.Time,
 		since = now
 	}
 	return since, max(longest, now.Sub(since))
-}
-
-// holdsVia reports whether eth0 of the handle's namespace holds vip. A
-// missing eth0 (deleted by a scenario) holds nothing.
-func holdsVia(h *netlink.Handle, vip netip.Addr) (bool, error) {
-	as, err := nslab.LinkAddrs(h, nstest.HostIfname)
-	if _, missing := err.(netlink.LinkNotFoundError); missing {
-		return false, nil
-	}
-	return slices.Contains(as, vip), err
 }
 
 // Reset starts a new measurement (e.g. just before a fault); a stretch

@@ -58,12 +58,7 @@ func ListenIPv4(ifi *net.Interface, source netip.Addr, local []netip.Addr, join 
 	c := &v4Conn{pc: pc, raw: raw, ifi: ifi, local: slices.Clone(local),
 		rbuf: make([]byte, maxDatagram), oob: ipv4.NewControlMessage(cmFlags)}
 	c.source.Store(&source)
-	if sc, ok := raw.(syscall.Conn); ok {
-		c.rc, err = sc.SyscallConn()
-	} else {
-		err = fmt.Errorf("%T has no raw descriptor", raw)
-	}
-	if err != nil {
+	if c.rc, err = rawConn(raw); err != nil {
 		raw.Close()
 		return nil, fmt.Errorf("IPv4 VRRP socket on %s: %w", ifi.Name, err)
 	}

@@ -55,12 +55,7 @@ func ListenIPv6(ifi *net.Interface, source netip.Addr, local []netip.Addr, join 
 		rbuf: make([]byte, maxDatagram), oob: ipv6.NewControlMessage(cmFlags6)}
 	src := source.WithZone("")
 	c.source.Store(&src)
-	if sc, ok := raw.(syscall.Conn); ok {
-		c.rc, err = sc.SyscallConn()
-	} else {
-		err = fmt.Errorf("%T has no raw descriptor", raw)
-	}
-	if err != nil {
+	if c.rc, err = rawConn(raw); err != nil {
 		raw.Close()
 		return nil, fmt.Errorf("IPv6 VRRP socket on %s: %w", ifi.Name, err)
 	}
