@@ -95,6 +95,7 @@ type Agent struct {
 	pendingAdds   []*group               // masters whose VIPs wait to be added (takeover.go), owned by the loop
 	pendingSince  time.Time              // when the first of pendingAdds was deferred
 	stopping      bool                   // shutdown has begun: VIPs are released together at its end, owned by the loop
+	eventAt       time.Time              // when the event being handled happened, if not now (arrival.go), owned by the loop
 
 	ready      atomic.Bool
 	heartbeat  atomic.Int64                            // unix nanoseconds of the loop's last turn

@@ -54,7 +54,10 @@ func (a *Agent) onPacket(p transport.Packet) {
 			a.log.Debug("advert address list differs from ours", "vrid", g.vrid, "src", p.Src, "addrs", res.Advert.Addrs)
 		}
 	}
+	// The timers this advert (re)starts run from its arrival (arrival.go).
+	a.eventAt = arrivalAt(time.Now(), p.Received)
 	a.apply(g, g.m.Handle(fsm.AdvertReceived{Src: p.Src, Priority: res.Advert.Priority, Interval: res.Advert.IntervalDuration()}))
+	a.eventAt = time.Time{}
 	if matched && g.m.State() == fsm.Master {
 		// The peer discarded every advert so far: tell it at once.
 		a.sendAdvert(g, g.m.Priority())
@@ -230,12 +233,16 @@ func (a *Agent) apply(g *group, actions []fsm.Action) {
 // A timer that fired, or whose function is running, is replaced; its
 // event then carries the old generation, which the machine ignores.
 func (a *Agent) startTimer(g *group, act fsm.StartTimer) {
+	now := a.eventAt // the advert's arrival, or zero (arrival.go)
+	if now.IsZero() {
+		now = time.Now()
+	}
 	after := act.After
 	if act.Timer == fsm.AdvertTimer {
-		after = alignUp(time.Now(), after, advertGrid(a.cfg.AdvertInterval)) // align.go
+		after = alignUp(now, after, advertGrid(a.cfg.AdvertInterval)) // align.go
 	}
 	g.timers[act.Timer] = act.Gen
-	a.wheel.add(time.Now().Add(after), timerEvent{g: g, kind: act.Timer, gen: act.Gen}) // wheel.go
+	a.wheel.add(now.Add(after), timerEvent{g: g, kind: act.Timer, gen: act.Gen}) // wheel.go
 }
 
 // sendAdvert sends the group's advert to every destination; it reports

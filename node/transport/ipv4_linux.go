@@ -56,7 +56,7 @@ func ListenIPv4(ifi *net.Interface, source netip.Addr, local []netip.Addr, join 
 	}
 	pc := ipv4.NewPacketConn(raw)
 	c := &v4Conn{pc: pc, raw: raw, ifi: ifi, local: slices.Clone(local),
-		rbuf: make([]byte, maxDatagram), oob: ipv4.NewControlMessage(cmFlags)}
+		rbuf: make([]byte, maxDatagram), oob: append(ipv4.NewControlMessage(cmFlags), make([]byte, rxTimeSpace)...)}
 	c.source.Store(&source)
 	if c.rc, err = rawConn(raw); err != nil {
 		raw.Close()
@@ -170,11 +170,12 @@ func (c *v4Conn) parse(b, oob []byte) (Packet, bool) {
 		return Packet{}, false
 	}
 	return Packet{
-		Payload: slices.Clone(b[hl:]),
-		Src:     from,
-		Dst:     netip.AddrFrom4([4]byte(b[16:20])),
-		TTL:     int(b[8]),
-		IfIndex: cm.IfIndex,
+		Payload:  slices.Clone(b[hl:]),
+		Src:      from,
+		Dst:      netip.AddrFrom4([4]byte(b[16:20])),
+		TTL:      int(b[8]),
+		IfIndex:  cm.IfIndex,
+		Received: rxTime(oob),
 	}, true
 }
 

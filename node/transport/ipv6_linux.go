@@ -52,7 +52,7 @@ func ListenIPv6(ifi *net.Interface, source netip.Addr, local []netip.Addr, join 
 	}
 	pc := ipv6.NewPacketConn(raw)
 	c := &v6Conn{pc: pc, raw: raw, ifi: ifi, local: slices.Clone(local),
-		rbuf: make([]byte, maxDatagram), oob: ipv6.NewControlMessage(cmFlags6)}
+		rbuf: make([]byte, maxDatagram), oob: append(ipv6.NewControlMessage(cmFlags6), make([]byte, rxTimeSpace)...)}
 	src := source.WithZone("")
 	c.source.Store(&src)
 	if c.rc, err = rawConn(raw); err != nil {
@@ -172,7 +172,7 @@ func (c *v6Conn) parse(b, oob []byte, from syscall.Sockaddr) (Packet, bool) {
 		return Packet{}, false
 	}
 	to, _ := netip.AddrFromSlice(cm.Dst)
-	return Packet{Payload: slices.Clone(b), Src: src, Dst: to, TTL: cm.HopLimit, IfIndex: cm.IfIndex}, true
+	return Packet{Payload: slices.Clone(b), Src: src, Dst: to, TTL: cm.HopLimit, IfIndex: cm.IfIndex, Received: rxTime(oob)}, true
 }
 
 func (c *v6Conn) Close() error {

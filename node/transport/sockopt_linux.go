@@ -9,13 +9,18 @@ import (
 
 // control returns a net.ListenConfig Control function that binds the raw
 // socket to the interface before use and, for IPv4, turns IP_MULTICAST_ALL
-// off, so the socket only sees groups joined on this socket and interface.
+// off, so the socket only sees groups joined on this socket and interface,
+// and asks for kernel receive timestamps (rxtime_linux.go).
 func control(ifname string, ipv4 bool) func(network, address string, c syscall.RawConn) error {
 	return func(network, address string, c syscall.RawConn) error {
 		var serr error
 		err := c.Control(func(fd uintptr) {
 			if serr = unix.SetsockoptString(int(fd), unix.SOL_SOCKET, unix.SO_BINDTODEVICE, ifname); serr != nil {
 				serr = fmt.Errorf("binding to device %s: %w", ifname, serr)
+				return
+			}
+			if serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); serr != nil {
+				serr = fmt.Errorf("asking for receive timestamps (SO_TIMESTAMPNS): %w", serr)
 				return
 			}
 			if ipv4 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strconv"
+	"time"
 
 	"github.com/failoverkit/ipfailover/node/vrrp/packet"
 )
@@ -31,6 +32,9 @@ type Packet struct {
 	TTL int
 	// IfIndex is the interface the packet arrived on.
 	IfIndex int
+	// Received is when the kernel received the packet (SO_TIMESTAMPNS,
+	// wall clock); zero when the socket gave no timestamp.
+	Received time.Time
 }
 
 // Conn sends and receives VRRP payloads for one address family on one interface.
