@@ -78,8 +78,7 @@ type Agent struct {
 	slot    priority.Slot
 
 	packets chan transport.Packet
-	timers  chan timerEvent // Master_Down_Timer confirmations (timers.go)
-	wheel   *wheel          // every group's timers, owned by the loop
+	wheel   *wheel // every group's timers, owned by the loop
 	checks  chan check.Result
 	done    chan struct{}
 
@@ -118,7 +117,7 @@ type timerEvent struct {
 	g    *group
 	kind fsm.TimerKind
 	gen  uint64
-	wait int // confirmations of a Master_Down_Timer expiry so far (onTimer)
+	wait int // confirmations of a Master_Down_Timer expiry so far (onTimer); 0 for the expiry itself
 }
 
 // New plans the groups and priorities of cfg on the given adapters.
@@ -143,7 +142,6 @@ func New(cfg contract.Config, deps Deps, opts Options) (*Agent, error) {
 		cfg: cfg, deps: deps, opts: opts, log: deps.Log, ifname: deps.Link.Name,
 		byVRID4: groupSet{}, byVRID6: groupSet{},
 		packets:     make(chan transport.Packet, 1024),
-		timers:      make(chan timerEvent, 1024),
 		wheel:       newWheel(),
 		checks:      make(chan check.Result, 4),
 		done:        make(chan struct{}),
@@ -289,6 +287,12 @@ func (a *Agent) Run(ctx context.Context) error {
 	}
 	a.ready.Store(true)
 
+	if t, err := newFDTimer(); err != nil {
+		a.log.Warn("no timerfd: timers run on the Go runtime's, late by up to 1 ms", "err", err)
+	} else {
+		a.wheel.useTimer(t)
+		defer t.Close()
+	}
 	tick := time.NewTicker(a.opts.ReconcileEvery)
 	defer tick.Stop()
 	a.addrEvents = a.deps.AddrEvents
@@ -303,9 +307,6 @@ func (a *Agent) Run(ctx context.Context) error {
 			select {
 			case p := <-a.packets:
 				a.onPacket(p)
-				continue
-			case te := <-a.timers:
-				a.onTimer(te)
 				continue
 			case <-a.wheel.C():
 				a.onWheel()
@@ -322,8 +323,6 @@ func (a *Agent) Run(ctx context.Context) error {
 			return nil
 		case p := <-a.packets:
 			a.onPacket(p)
-		case te := <-a.timers:
-			a.onTimer(te)
 		case <-a.wheel.C():
 			a.onWheel()
 		case r := <-a.checks:

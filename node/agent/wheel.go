@@ -15,9 +15,24 @@ import (
 // is no longer its group's armed one is dropped when it comes due.
 type wheel struct {
 	h     entries
-	t     *time.Timer
+	t     wheelTimer
 	armed time.Time // the deadline t is set for; zero when stopped
 }
+
+// wheelTimer is the wheel's one timer: a timerfd (timerfd_linux.go) or,
+// where none can be made, a runtime timer.
+type wheelTimer interface {
+	Reset(d time.Duration)
+	Stop()
+	C() <-chan time.Time
+}
+
+// runtimeTimer is a time.Timer as a wheelTimer.
+type runtimeTimer struct{ *time.Timer }
+
+func (t runtimeTimer) Reset(d time.Duration) { t.Timer.Reset(d) }
+func (t runtimeTimer) Stop()                 { t.Timer.Stop() }
+func (t runtimeTimer) C() <-chan time.Time   { return t.Timer.C }
 
 type wheelEntry struct {
 	at time.Time
@@ -37,10 +52,18 @@ func (e *entries) Pop() any {
 	return x
 }
 
+// newWheel returns a wheel on a runtime timer; useTimer replaces it.
 func newWheel() *wheel {
 	t := time.NewTimer(time.Hour)
 	t.Stop()
-	return &wheel{t: t}
+	return &wheel{t: runtimeTimer{t}}
+}
+
+// useTimer makes t the wheel's timer, armed as the old one was.
+func (w *wheel) useTimer(t wheelTimer) {
+	w.t.Stop()
+	w.t = t
+	w.armed = time.Time{} // arm sets it again
 }
 
 // add schedules ev at.
@@ -67,7 +90,7 @@ func (w *wheel) arm() {
 }
 
 // C fires when the earliest deadline has come.
-func (w *wheel) C() <-chan time.Time { return w.t.C }
+func (w *wheel) C() <-chan time.Time { return w.t.C() }
 
 // due pops the next entry due at now; ok is false when none is.
 func (w *wheel) due(now time.Time) (timerEvent, bool) {
@@ -77,9 +100,15 @@ func (w *wheel) due(now time.Time) (timerEvent, bool) {
 	return heap.Pop(&w.h).(wheelEntry).ev, true
 }
 
-// stale reports whether ev's timer was stopped or restarted since.
+// stale reports whether ev's timer was stopped or restarted since. A
+// confirmation of a Master_Down_Timer expiry (timers.go) follows a timer
+// that already fired, and is stale only once the timer runs again; the
+// machine ignores it anyway when its generation is old.
 func stale(ev timerEvent) bool {
 	gen, armed := ev.g.timers[ev.kind]
+	if ev.wait > 0 {
+		return armed && gen != ev.gen
+	}
 	return !armed || gen != ev.gen
 }
 
@@ -95,7 +124,9 @@ func (a *Agent) onWheel() {
 		if stale(ev) {
 			continue
 		}
-		delete(ev.g.timers, ev.kind)
+		if ev.wait == 0 {
+			delete(ev.g.timers, ev.kind)
+		}
 		a.onTimer(ev)
 	}
 }

@@ -45,3 +45,22 @@ func TestWheel(t *testing.T) {
 		t.Error("an empty wheel is armed")
 	}
 }
+
+// TestWheelConfirmation: a Master_Down_Timer expiry's confirmation
+// (timers.go) stays live after the timer fired, and is dropped once an
+// advert restarted the timer.
+func TestWheelConfirmation(t *testing.T) {
+	g := &group{timers: map[fsm.TimerKind]uint64{}}
+	conf := timerEvent{g: g, kind: fsm.MasterDownTimer, gen: 7, wait: 1}
+	if stale(conf) {
+		t.Error("a confirmation of a timer that fired is stale")
+	}
+	g.timers[fsm.MasterDownTimer] = 8 // restarted by an advert
+	if !stale(conf) {
+		t.Error("a confirmation of a restarted timer is live")
+	}
+	g.timers[fsm.MasterDownTimer] = 7
+	if stale(conf) {
+		t.Error("a confirmation of its own generation is stale")
+	}
+}
