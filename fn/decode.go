@@ -38,8 +38,14 @@ func decode(obj *kfn.KubeObject) (*v1alpha1.IPFailover, problems) {
 	}
 	checkFields(root, reflect.TypeFor[v1alpha1.IPFailover](), "", &out)
 
-	// Decode what is left; on a type mismatch, report it, drop the field
-	// and decode again, so that every mismatch is reported.
+	// Decode what is left, directly when it can be; otherwise through
+	// encoding/json: on a type mismatch, report it, drop the field and
+	// decode again, so that every mismatch is reported.
+	var ipf v1alpha1.IPFailover
+	budget := maxYAMLNodes
+	if directDecode(root, reflect.ValueOf(&ipf).Elem(), &budget) == nil {
+		return &ipf, out
+	}
 	for range maxTypeErrors {
 		data, err := nodeJSON(root)
 		if err != nil {

@@ -1,6 +1,8 @@
 package fn
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -101,5 +103,51 @@ func TestMaxYAML11Word(t *testing.T) {
 	}
 	if longest != maxYAML11Word {
 		t.Errorf("the longest of yaml11Words has %d characters; maxYAML11Word is %d", longest, maxYAML11Word)
+	}
+}
+
+// TestMayMatchNumber holds the pre-filter to the expressions it spares:
+// whenever it says no, neither expression matches. Every string of up to
+// four bytes over the expressions' own alphabet and a few others, and
+// random longer ones.
+func TestMayMatchNumber(t *testing.T) {
+	const alphabet = "0159+-_:. \txXbBcdCDeEfFaAinINTtZso"
+	check := func(s string) {
+		if mayMatchNumber(s) {
+			return
+		}
+		plain := strings.ReplaceAll(s, "_", "")
+		if yaml11Number().MatchString(s) || yamlV2Float().MatchString(plain) {
+			t.Errorf("mayMatchNumber(%q) is false, but an expression matches it", s)
+		}
+	}
+	var gen func(prefix string, n int)
+	gen = func(prefix string, n int) {
+		check(prefix)
+		if n == 0 {
+			return
+		}
+		for i := range len(alphabet) {
+			gen(prefix+alphabet[i:i+1], n-1)
+		}
+	}
+	gen("", 4)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		b := make([]byte, 5+rng.IntN(30))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		check(string(b))
+	}
+	for _, s := range []string{"2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10 -5", "-.inf", ".NaN", "0x1F", "0b101", "1E+3", "1:20.5"} {
+		if !mayMatchNumber(s) {
+			t.Errorf("mayMatchNumber(%q) is false; the expressions match it", s)
+		}
+	}
+	for _, s := range []string{"1.1.1.1-2", "192.0.2.10", "1s", "59722c5c19d5df968fa6ace5d0dd631510174b32875e864d42f3ba02f6392491"} {
+		if mayMatchNumber(s) {
+			t.Errorf("mayMatchNumber(%q) is true; it should spare the expressions", s)
+		}
 	}
 }
