@@ -140,9 +140,8 @@ func (c *v4Conn) Receive(ctx context.Context) (Packet, error) {
 func (c *v4Conn) recvmsg() (n, oobn int, err error) {
 	var opErr error
 	err = c.rc.Read(func(fd uintptr) bool {
-		// syscall, not x/sys/unix: its sockaddr conversion needs no
-		// extra system call.
-		n, oobn, _, _, opErr = syscall.Recvmsg(int(fd), c.rbuf, c.oob, 0)
+		// Not syscall.Recvmsg: it wakes sysmon (recvmsg_linux.go).
+		n, oobn, opErr = recvmsgRaw(int(fd), c.rbuf, c.oob, nil)
 		return !errors.Is(opErr, syscall.EAGAIN)
 	})
 	if err != nil {

@@ -135,10 +135,11 @@ func (c *v6Conn) Receive(ctx context.Context) (Packet, error) {
 	defer c.rmu.Unlock()
 	for {
 		var n, oobn int
-		var from syscall.Sockaddr
+		var from syscall.RawSockaddrInet6
 		var opErr error
 		err := c.rc.Read(func(fd uintptr) bool {
-			n, oobn, _, from, opErr = syscall.Recvmsg(int(fd), c.rbuf, c.oob, 0)
+			// Not syscall.Recvmsg: it wakes sysmon (recvmsg_linux.go).
+			n, oobn, opErr = recvmsgRaw(int(fd), c.rbuf, c.oob, &from)
 			return !errors.Is(opErr, syscall.EAGAIN)
 		})
 		if err == nil {
@@ -150,7 +151,7 @@ func (c *v6Conn) Receive(ctx context.Context) (Packet, error) {
 			}
 			return Packet{}, fmt.Errorf("receiving VRRP on %s: %w", c.ifi.Name, err)
 		}
-		if p, ok := c.parse(c.rbuf[:n], c.oob[:oobn], from); ok {
+		if p, ok := c.parse(c.rbuf[:n], c.oob[:oobn], &from); ok {
 			return p, nil
 		}
 	}
@@ -158,16 +159,15 @@ func (c *v6Conn) Receive(ctx context.Context) (Packet, error) {
 
 // parse takes a received datagram apart; ok is false for one to ignore:
 // without control messages, from another interface, or our own.
-func (c *v6Conn) parse(b, oob []byte, from syscall.Sockaddr) (Packet, bool) {
-	sa, ok := from.(*syscall.SockaddrInet6)
-	if !ok {
+func (c *v6Conn) parse(b, oob []byte, from *syscall.RawSockaddrInet6) (Packet, bool) {
+	if from.Family != syscall.AF_INET6 {
 		return Packet{}, false
 	}
 	var cm ipv6.ControlMessage
 	if err := cm.Parse(oob); err != nil || cm.IfIndex != c.ifi.Index {
 		return Packet{}, false
 	}
-	src := netip.AddrFrom16(sa.Addr)
+	src := netip.AddrFrom16(from.Addr)
 	if slices.Contains(c.local, src) {
 		return Packet{}, false
 	}
