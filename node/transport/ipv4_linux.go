@@ -29,9 +29,8 @@ type v4Conn struct {
 	source atomic.Pointer[netip.Addr]
 	local  []netip.Addr
 
-	rmu  sync.Mutex // guards rbuf and oob: one Receive at a time
-	rbuf []byte     // one IPv4 datagram, header included
-	oob  []byte     // its control messages
+	rmu sync.Mutex // one Receive at a time
+	rd  *msgReader // one IPv4 datagram, header included, and its control messages
 }
 
 // cmFlags are the control messages the socket asks for.
@@ -55,13 +54,13 @@ func ListenIPv4(ifi *net.Interface, source netip.Addr, local []netip.Addr, join 
 		return nil, fmt.Errorf("opening IPv4 VRRP socket on %s: %w", ifi.Name, err)
 	}
 	pc := ipv4.NewPacketConn(raw)
-	c := &v4Conn{pc: pc, raw: raw, ifi: ifi, local: slices.Clone(local),
-		rbuf: make([]byte, maxDatagram), oob: append(ipv4.NewControlMessage(cmFlags), make([]byte, rxTimeSpace)...)}
+	c := &v4Conn{pc: pc, raw: raw, ifi: ifi, local: slices.Clone(local)}
 	c.source.Store(&source)
 	if c.rc, err = rawConn(raw); err != nil {
 		raw.Close()
 		return nil, fmt.Errorf("IPv4 VRRP socket on %s: %w", ifi.Name, err)
 	}
+	c.rd = newMsgReader(c.rc, maxDatagram, append(ipv4.NewControlMessage(cmFlags), make([]byte, rxTimeSpace)...), false)
 	if err := c.setup(join); err != nil {
 		raw.Close()
 		return nil, fmt.Errorf("configuring IPv4 VRRP socket on %s: %w", ifi.Name, err)
@@ -122,32 +121,17 @@ func (c *v4Conn) Receive(ctx context.Context) (Packet, error) {
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
 	for {
-		n, oobn, err := c.recvmsg()
+		b, oob, err := c.rd.next()
 		if err != nil {
 			if ctx.Err() != nil {
 				return Packet{}, ctx.Err()
 			}
 			return Packet{}, fmt.Errorf("receiving VRRP on %s: %w", c.ifi.Name, err)
 		}
-		if p, ok := c.parse(c.rbuf[:n], c.oob[:oobn]); ok {
+		if p, ok := c.parse(b, oob); ok {
 			return p, nil
 		}
 	}
-}
-
-// recvmsg reads one datagram into rbuf and its control messages into oob,
-// waiting on the runtime's poller (so read deadlines apply).
-func (c *v4Conn) recvmsg() (n, oobn int, err error) {
-	var opErr error
-	err = c.rc.Read(func(fd uintptr) bool {
-		// Not syscall.Recvmsg: it wakes sysmon (recvmsg_linux.go).
-		n, oobn, opErr = recvmsgRaw(int(fd), c.rbuf, c.oob, nil)
-		return !errors.Is(opErr, syscall.EAGAIN)
-	})
-	if err != nil {
-		return 0, 0, err
-	}
-	return n, oobn, opErr
 }
 
 // parse takes a datagram (IPv4 header first) apart; ok is false for a

@@ -30,9 +30,8 @@ type v6Conn struct {
 	source atomic.Pointer[netip.Addr]
 	local  []netip.Addr
 
-	rmu  sync.Mutex // guards rbuf and oob: one Receive at a time
-	rbuf []byte     // one VRRP message (no IP header on a raw IPv6 socket)
-	oob  []byte     // its control messages
+	rmu sync.Mutex // one Receive at a time
+	rd  *msgReader // one VRRP message (no IP header on a raw IPv6 socket), its control messages and sender
 }
 
 // cmFlags6 are the control messages the IPv6 socket asks for.
@@ -51,14 +50,14 @@ func ListenIPv6(ifi *net.Interface, source netip.Addr, local []netip.Addr, join 
 		return nil, fmt.Errorf("opening IPv6 VRRP socket on %s: %w", ifi.Name, err)
 	}
 	pc := ipv6.NewPacketConn(raw)
-	c := &v6Conn{pc: pc, raw: raw, ifi: ifi, local: slices.Clone(local),
-		rbuf: make([]byte, maxDatagram), oob: append(ipv6.NewControlMessage(cmFlags6), make([]byte, rxTimeSpace)...)}
+	c := &v6Conn{pc: pc, raw: raw, ifi: ifi, local: slices.Clone(local)}
 	src := source.WithZone("")
 	c.source.Store(&src)
 	if c.rc, err = rawConn(raw); err != nil {
 		raw.Close()
 		return nil, fmt.Errorf("IPv6 VRRP socket on %s: %w", ifi.Name, err)
 	}
+	c.rd = newMsgReader(c.rc, maxDatagram, append(ipv6.NewControlMessage(cmFlags6), make([]byte, rxTimeSpace)...), true)
 	if err := c.setup(join); err != nil {
 		raw.Close()
 		return nil, fmt.Errorf("configuring IPv6 VRRP socket on %s: %w", ifi.Name, err)
@@ -134,24 +133,14 @@ func (c *v6Conn) Receive(ctx context.Context) (Packet, error) {
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
 	for {
-		var n, oobn int
-		var from syscall.RawSockaddrInet6
-		var opErr error
-		err := c.rc.Read(func(fd uintptr) bool {
-			// Not syscall.Recvmsg: it wakes sysmon (recvmsg_linux.go).
-			n, oobn, opErr = recvmsgRaw(int(fd), c.rbuf, c.oob, &from)
-			return !errors.Is(opErr, syscall.EAGAIN)
-		})
-		if err == nil {
-			err = opErr
-		}
+		b, oob, err := c.rd.next()
 		if err != nil {
 			if ctx.Err() != nil {
 				return Packet{}, ctx.Err()
 			}
 			return Packet{}, fmt.Errorf("receiving VRRP on %s: %w", c.ifi.Name, err)
 		}
-		if p, ok := c.parse(c.rbuf[:n], c.oob[:oobn], &from); ok {
+		if p, ok := c.parse(b, oob, &c.rd.from); ok {
 			return p, nil
 		}
 	}

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"errors"
 	"syscall"
 	"unsafe"
 )
@@ -39,4 +40,43 @@ func recvmsgRaw(fd int, p, oob []byte, from *syscall.RawSockaddrInet6) (n, oobn 
 		return 0, 0, e
 	}
 	return int(r), int(msg.Controllen), nil
+}
+
+// msgReader reads a socket's datagrams with recvmsgRaw, waiting in the
+// runtime's poller (so read deadlines apply), for both Conns. Its buffers,
+// its results and the function it hands to RawConn.Read are made once, so
+// a datagram costs no allocation here; one read at a time (the Conn's rmu).
+type msgReader struct {
+	rc   syscall.RawConn
+	buf  []byte                    // one datagram
+	oob  []byte                    // its control messages
+	from syscall.RawSockaddrInet6  // its sender (IPv6 only; IPv4 reads it from the header)
+	name *syscall.RawSockaddrInet6 // &from, or nil when the sender is not wanted
+
+	n, oobn int
+	err     error
+	read    func(fd uintptr) bool
+}
+
+func newMsgReader(rc syscall.RawConn, size int, oob []byte, sender bool) *msgReader {
+	r := &msgReader{rc: rc, buf: make([]byte, size), oob: oob}
+	if sender {
+		r.name = &r.from
+	}
+	r.read = func(fd uintptr) bool {
+		r.n, r.oobn, r.err = recvmsgRaw(int(fd), r.buf, r.oob, r.name)
+		return !errors.Is(r.err, syscall.EAGAIN)
+	}
+	return r
+}
+
+// next reads one datagram; b and oob are valid until the next call.
+func (r *msgReader) next() (b, oob []byte, err error) {
+	if err := r.rc.Read(r.read); err != nil {
+		return nil, nil, err
+	}
+	if r.err != nil {
+		return nil, nil, r.err
+	}
+	return r.buf[:r.n], r.oob[:r.oobn], nil
 }

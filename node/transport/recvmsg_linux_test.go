@@ -3,6 +3,7 @@ package transport
 import (
 	"bytes"
 	"errors"
+	"net"
 	"net/netip"
 	"syscall"
 	"testing"
@@ -84,12 +85,10 @@ func TestRecvmsgRaw(t *testing.T) {
 			if oobn == 0 || oobn != woobn || !bytes.Equal(gotOOB[:oobn], wantOOB[:woobn]) {
 				t.Errorf("control messages %x, want %x", gotOOB[:oobn], wantOOB[:woobn])
 			}
-			var wantAddr []byte
 			switch sa := wfrom.(type) {
 			case *syscall.SockaddrInet6:
-				wantAddr = sa.Addr[:]
-				if from.Family != syscall.AF_INET6 || !bytes.Equal(from.Addr[:], wantAddr) {
-					t.Errorf("sender family %d %x, want AF_INET6 %x", from.Family, from.Addr, wantAddr)
+				if from.Family != syscall.AF_INET6 || from.Addr != sa.Addr {
+					t.Errorf("sender family %d %x, want AF_INET6 %x", from.Family, from.Addr, sa.Addr)
 				}
 			case *syscall.SockaddrInet4:
 				// The raw name is a sockaddr_in in the sockaddr_in6's space.
@@ -104,5 +103,54 @@ func TestRecvmsgRaw(t *testing.T) {
 				t.Errorf("after both datagrams: err %v, want EAGAIN", err)
 			}
 		})
+	}
+}
+
+// TestMsgReaderNoAlloc: reading a datagram through the Conns' msgReader
+// (RawConn.Read, the poller, recvmsgRaw) allocates nothing, and hands
+// over the datagram, its control messages and its sender.
+func TestMsgReaderNoAlloc(t *testing.T) {
+	recv, err := net.ListenUDP("udp6", &net.UDPAddr{IP: net.IPv6loopback})
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	defer recv.Close()
+	rc, err := recv.SyscallConn()
+	if err != nil {
+		t.Fatalf("syscall conn: %v", err)
+	}
+	var serr error
+	if err := rc.Control(func(fd uintptr) {
+		serr = syscall.SetsockoptInt(int(fd), syscall.IPPROTO_IPV6, syscall.IPV6_RECVPKTINFO, 1)
+	}); err != nil || serr != nil {
+		t.Fatalf("pktinfo: %v %v", err, serr)
+	}
+	send, err := net.DialUDP("udp6", nil, recv.LocalAddr().(*net.UDPAddr))
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	defer send.Close()
+	r := newMsgReader(rc, maxDatagram, make([]byte, 256), true)
+	payload := []byte("advert")
+	const runs = 50
+	for range runs + 1 { // AllocsPerRun runs once more to warm up
+		if _, err := send.Write(payload); err != nil {
+			t.Fatalf("write: %v", err)
+		}
+	}
+	var got []byte
+	var oobn int
+	allocs := testing.AllocsPerRun(runs, func() {
+		b, oob, err := r.next()
+		if err != nil {
+			t.Fatalf("next: %v", err)
+		}
+		got, oobn = b, len(oob)
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per datagram, want 0", allocs)
+	}
+	if !bytes.Equal(got, payload) || oobn == 0 || r.from.Family != syscall.AF_INET6 || r.from.Addr != netip.IPv6Loopback().As16() {
+		t.Errorf("datagram %q, %d bytes of control messages, sender %d %x; want %q, some, AF_INET6 ::1", got, oobn, r.from.Family, r.from.Addr, payload)
 	}
 }
