@@ -28,9 +28,9 @@ import (
 // groups kept the loop away for 700 ms, and the Master_Down_Timers of
 // groups not yet taken fired only after it, when another backup had taken
 // them. So the deferred groups' VIPs are added a chunk at a time, whole
-// groups, each chunk sized from the last one's time to take about
-// chunkBudget, with one address dump per chunk; between chunks the loop
-// handles what waits. A group's burst starts when its chunk is added.
+// groups, each chunk one AddVIPs call sized from the last one's time to
+// take about chunkBudget; between chunks the loop handles what waits. A
+// group's burst starts when its chunk is added.
 
 // maxDeferral bounds how long a new master's VIPs wait for the adverts
 // queued before them: a fraction of the shortest advert interval.
