@@ -93,6 +93,7 @@ type Agent struct {
 	lastUsable    bool                   // the last link event said usable, owned by the loop
 	pendingAdds   []*group               // masters whose VIPs wait to be added (takeover.go), owned by the loop
 	pendingSince  time.Time              // when the first of pendingAdds was deferred
+	chunkVIPs     int                    // VIPs the next chunk of pendingAdds adds (takeover.go); 0 before the first, owned by the loop
 	stopping      bool                   // shutdown has begun: VIPs are released together at its end, owned by the loop
 	eventAt       time.Time              // when the event being handled happened, if not now (arrival.go), owned by the loop
 
@@ -300,20 +301,22 @@ func (a *Agent) Run(ctx context.Context) error {
 	for {
 		a.heartbeat.Store(time.Now().UnixNano())
 		a.wheel.arm()
-		if a.flushDue() {
-			a.flushAdds()
-		} else if len(a.pendingAdds) > 0 {
-			// Adverts and timers first, then the VIPs (takeover.go).
-			select {
-			case p := <-a.packets:
-				a.onPacket(p)
-				continue
-			case <-a.wheel.C():
-				a.onWheel()
-				continue
-			default:
-				a.flushAdds()
+		var flush <-chan struct{} // ready while VIPs wait to be added
+		if len(a.pendingAdds) > 0 {
+			// Adverts and timers first, then the VIPs, a chunk a turn
+			// (takeover.go).
+			if !a.flushDue() {
+				select {
+				case p := <-a.packets:
+					a.onPacket(p)
+					continue
+				case <-a.wheel.C():
+					a.onWheel()
+					continue
+				default:
+				}
 			}
+			flush = closedChan
 		}
 		select {
 		case <-ctx.Done():
@@ -349,9 +352,14 @@ func (a *Agent) Run(ctx context.Context) error {
 			a.onLink(ev)
 		case <-tick.C:
 			a.reconcile()
+		case <-flush:
+			a.flushChunk()
 		}
 	}
 }
+
+// closedChan is always ready to receive from.
+var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
 
 // startReceivers starts a receiver for each socket of the current binding.
 func (a *Agent) startReceivers() {

@@ -23,7 +23,6 @@ func containsAddr(list []netip.Addr, a netip.Addr) bool { return slices.Contains
 // set's master: it is not ours to remove.
 func (a *Agent) reconcile() {
 	a.trackSources()
-	a.flushAdds() // deferred additions first: they are not lost VIPs
 	present, err := a.deps.Addrs.ListVIPs(a.deps.Link)
 	if err != nil {
 		a.log.Error("listing VIPs for reconcile", "interface", a.deps.Link.Name, "err", err)
@@ -39,13 +38,13 @@ func (a *Agent) reconcile() {
 		for _, v := range g.spec.VIPs {
 			wanted[v] = master
 		}
-		if !master {
-			continue
+		if !master || slices.Contains(a.pendingAdds, g) {
+			continue // a deferred addition is not a lost VIP
 		}
 		for _, v := range g.spec.VIPs {
 			if !have[v] {
 				// As reassert does, but every lost group's VIPs are
-				// added together below (one address dump).
+				// added by the loop in chunks (takeover.go).
 				a.deps.Metrics.Reasserted.Inc()
 				a.log.Warn("VIP removed from under a master: adding it back", "vip", v, "instance", g.instance)
 				a.deferAdd(g)
@@ -54,7 +53,6 @@ func (a *Agent) reconcile() {
 			}
 		}
 	}
-	a.flushAdds()
 	for _, v := range present {
 		if master, ours := wanted[v.Addr]; ours && !master {
 			if err := a.deps.Addrs.RemoveVIP(a.deps.Link, v.Addr); err != nil {

@@ -148,9 +148,28 @@ func TestAddVIPs(t *testing.T) {
 		t.Errorf("the conflicting address was touched:\n%s", out)
 	}
 
+	// IPv6 only (added without a dump): the good one is left alone, a new
+	// one added, one present with another prefix length reported by name.
+	v6b, conflict6 := netip.MustParseAddr("2001:db8::201"), netip.MustParseAddr("2001:db8::202")
+	a.MustRun("ip", "-6", "addr", "add", "2001:db8::202/64", "dev", "eth0", "nodad")
+	err = m.AddVIPs(link, []netip.Addr{vip6, v6b, conflict6})
+	if !errors.Is(err, netif.ErrConflict) || !strings.Contains(err.Error(), "2001:db8::202") || strings.Contains(err.Error(), "2001:db8::201") {
+		t.Errorf("AddVIPs(IPv6) = %v, want ErrConflict naming 2001:db8::202 only", err)
+	}
+	if vips, err = m.ListVIPs(link); err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(addrsOf(vips)); got != "[192.0.2.200 192.0.2.201 2001:db8::201 2001:db8::200]" {
+		t.Errorf("ListVIPs = %s, want [192.0.2.200 192.0.2.201 2001:db8::201 2001:db8::200]", got)
+	}
+	out6 := a.MustRun("ip", "-6", "-o", "addr", "show", "dev", "eth0")
+	if !strings.Contains(out6, "2001:db8::202/64") || strings.Count(out6, "2001:db8::200/128") != 1 {
+		t.Errorf("IPv6: the conflicting address was touched, or the good VIP doubled:\n%s", out6)
+	}
+
 	// RemoveVIPs: all of them in one call, an absent one is no error, the
 	// conflicting one is reported and left alone.
-	err = m.RemoveVIPs(link, []netip.Addr{vip4, v4b, conflict, vip6, netip.MustParseAddr("192.0.2.203")})
+	err = m.RemoveVIPs(link, []netip.Addr{vip4, v4b, conflict, vip6, v6b, netip.MustParseAddr("192.0.2.203")})
 	if !errors.Is(err, netif.ErrConflict) || !strings.Contains(err.Error(), "192.0.2.202") || strings.Contains(err.Error(), "192.0.2.203") {
 		t.Errorf("RemoveVIPs = %v, want ErrConflict naming 192.0.2.202 only", err)
 	}

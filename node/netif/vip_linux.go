@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 
 	"golang.org/x/sys/unix"
 )
@@ -66,16 +67,23 @@ func (m *Manager) AddVIP(link Link, vip netip.Addr) error {
 	return fmt.Errorf("adding VIP %s to %q: address keeps changing under us", vip, link.Name)
 }
 
-// AddVIPs does what AddVIP does for each of vips, with one address dump
-// for all of them instead of one per VIP: a master of many groups of
-// several VIPs each otherwise lists every address of the interface once
-// per VIP, quadratic in the VIPs it holds. A VIP that the dump shows in the
-// wrong form, or that appears between the dump and the add, takes AddVIP's
-// path. The errors of the VIPs that failed are joined.
+// AddVIPs does what AddVIP does for each of vips, without listing the
+// interface's addresses once per VIP: a master of many groups of several
+// VIPs each would otherwise list every address of the interface once per
+// VIP, quadratic in the VIPs it holds. An IPv6 VIP is added at once: the
+// kernel refuses an address the interface already has, whatever its prefix
+// length (EEXIST, ipv6_add_addr), and only such a VIP takes AddVIP's path.
+// The kernel accepts an IPv4 /32 beside the same address with another
+// prefix length, so IPv4 VIPs are checked against one address dump first;
+// one in the wrong form, or that appears between the dump and the add,
+// takes AddVIP's path. The errors of the VIPs that failed are joined.
 func (m *Manager) AddVIPs(link Link, vips []netip.Addr) error {
-	addrs, err := m.addrs(link)
-	if err != nil {
-		return fmt.Errorf("adding VIPs %v: %w", vips, err)
+	var addrs []addrMsg
+	if slices.ContainsFunc(vips, netip.Addr.Is4) {
+		var err error
+		if addrs, err = m.addrs(link); err != nil {
+			return fmt.Errorf("adding VIPs %v: %w", vips, err)
+		}
 	}
 	var errs []error
 	for _, v := range vips {
@@ -84,7 +92,11 @@ func (m *Manager) AddVIPs(link Link, vips []netip.Addr) error {
 			errs = append(errs, fmt.Errorf("adding VIP %s to %q: %w", v, link.Name, ErrInvalidVIP))
 			continue
 		}
-		switch state, _ := classify(addrs, vip, m.proto); state {
+		state := vipAbsent // IPv6: the kernel checks
+		if vip.Is4() {
+			state, _ = classify(addrs, vip, m.proto)
+		}
+		switch state {
 		case vipGood:
 			continue
 		case vipAbsent:
