@@ -43,7 +43,7 @@ const chunkBudget = maxDeferral
 
 // Bounds of a chunk, in VIPs. The first chunk of a run is firstChunk; the
 // next ones are sized from the time the last one took, at least one group
-// and at most maxChunk VIPs (one address dump for that many additions).
+// and at most maxChunk VIPs (one AddVIPs call for that many additions).
 const (
 	firstChunk = 8
 	maxChunk   = 256

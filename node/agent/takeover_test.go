@@ -2,6 +2,7 @@ package agent_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/netip"
 	"slices"
@@ -52,12 +53,7 @@ func masterAtOnce(t *testing.T, groups int, perVIP time.Duration) (*agent.Agent,
 	t.Helper()
 	cfg := contract.ImageDefaults()
 	cfg.Name = "unit"
-	first := netip.MustParseAddr("192.0.2.1")
-	last := first
-	for range 3*groups - 1 {
-		last = last.Next()
-	}
-	ranges, _, err := contract.ParseVIPEntries([]string{first.String() + "-" + strings.Split(last.String(), ".")[3]})
+	ranges, _, err := contract.ParseVIPEntries([]string{fmt.Sprintf("192.0.2.1-%d", 3*groups)})
 	if err != nil {
 		t.Fatal(err)
 	}
